@@ -1,0 +1,7 @@
+/**
+ * rxwamp: WAMP v2 on RxJS. This entry point is browser-safe: it never imports Node
+ * built-ins or `ws` (those live in `rxwamp/node`).
+ */
+export * from './protocol/index.js';
+export * from './serialization/index.js';
+export * from './transport/index.js';

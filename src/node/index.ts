@@ -1,0 +1,2 @@
+/** rxwamp/node: Node-only listeners (WebSocket, RawSocket over TCP and Unix sockets) and transports. */
+export {};

@@ -1,0 +1,39 @@
+/** The largest WAMP ID: 2^53. IDs are integers in [1, 2^53]. */
+export const MAX_ID = 2 ** 53;
+
+/** True for a valid WAMP ID: an integer in [1, 2^53]. */
+export function isId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_ID;
+}
+
+const words = new Uint32Array(2);
+
+/**
+ * A global-scope ID (session, publication): uniformly random in [1, 2^53], from the
+ * platform's cryptographic RNG (WebCrypto, present in browsers and Node >= 20).
+ */
+export function randomId(): number {
+  // 53 random bits are drawn: 21 from one word, 32 from the other; the range 0..2^53-1
+  // shifted by one covers exactly [1, 2^53].
+  globalThis.crypto.getRandomValues(words);
+  return (words[0]! & 0x1fffff) * 0x100000000 + words[1]! + 1;
+}
+
+/**
+ * A session-scope ID sequence: 1, 2, 3, … wrapping back to 1 after 2^53, as the spec
+ * requires for request IDs (one sequence per direction and session).
+ */
+export class IdSequence {
+  #last = 0;
+
+  /** The next ID of the sequence. */
+  next(): number {
+    this.#last = this.#last >= MAX_ID ? 1 : this.#last + 1;
+    return this.#last;
+  }
+
+  /** The ID most recently handed out (0 before the first). */
+  get last(): number {
+    return this.#last;
+  }
+}

@@ -1,0 +1,2 @@
+/** rxwamp/router: the WAMP router (broker and dealer), transport-agnostic. */
+export {};
