@@ -1,1 +1,2 @@
 export * from './serializer.js';
+export * from './json.js';

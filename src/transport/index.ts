@@ -1,1 +1,2 @@
 export * from './transport.js';
+export * from './loopback.js';
