@@ -24,7 +24,12 @@ export function randomId(): number {
  * requires for request IDs (one sequence per direction and session).
  */
 export class IdSequence {
-  #last = 0;
+  #last: number;
+
+  /** Starts after `last` (default 0, so the first ID is 1); a later start lets tests reach the wrap. */
+  constructor(last = 0) {
+    this.#last = last;
+  }
 
   /** The next ID of the sequence. */
   next(): number {

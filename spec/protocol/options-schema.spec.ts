@@ -1,0 +1,54 @@
+import { checkOptions, describe as describeValue } from '../../src/protocol/options-schema.js';
+
+describe('checkOptions', () => {
+  it('accepts well-typed known keys', () => {
+    expect(checkOptions('PUBLISH', 'Options', { acknowledge: true, exclude_me: false, exclude: [1, 2], eligible_authid: ['a'] })).toBeUndefined();
+    expect(checkOptions('CALL', 'Options', { receive_progress: true, timeout: 0, disclose_me: true })).toBeUndefined();
+    expect(checkOptions('REGISTER', 'Options', { match: 'wildcard', invoke: 'roundrobin', concurrency: 3 })).toBeUndefined();
+    expect(checkOptions('HELLO', 'Details', { roles: {}, authmethods: ['ticket'], authid: 'joe', agent: 'x' })).toBeUndefined();
+    expect(checkOptions('EVENT', 'Details', { publisher: 3, topic: 'a.b', trustlevel: 2, retained: true })).toBeUndefined();
+  });
+
+  it('ignores unknown keys and messages without a schema', () => {
+    expect(checkOptions('CALL', 'Options', { x_whatever: 'anything', receive_progress_typo: 5 })).toBeUndefined();
+    expect(checkOptions('CHALLENGE', 'Extra', { challenge: 1 })).toBeUndefined();
+  });
+
+  it('names the offending key and what it must hold', () => {
+    expect(checkOptions('PUBLISH', 'Options', { acknowledge: 1 })).toBe('PUBLISH: Options.acknowledge must be a boolean, got number 1');
+    expect(checkOptions('PUBLISH', 'Options', { exclude: 5 })).toBe('PUBLISH: Options.exclude must be a list of IDs, got number 5');
+    expect(checkOptions('PUBLISH', 'Options', { exclude: [0] })).toBe('PUBLISH: Options.exclude must be a list of IDs, got an item number 0');
+    expect(checkOptions('PUBLISH', 'Options', { exclude_authrole: ['ok', 3] })).toBe(
+      'PUBLISH: Options.exclude_authrole must be a list of strings, got an item number 3',
+    );
+    expect(checkOptions('SUBSCRIBE', 'Options', { match: 'regex' })).toBe('SUBSCRIBE: Options.match must be one of exact, prefix, wildcard, got string');
+    expect(checkOptions('REGISTER', 'Options', { invoke: 'all' })).toMatch(/^REGISTER: Options\.invoke must be one of single, roundrobin, random, first, last/);
+    expect(checkOptions('CALL', 'Options', { timeout: 1.5 })).toBe('CALL: Options.timeout must be a non-negative integer, got number');
+    expect(checkOptions('CANCEL', 'Options', { mode: 'nuke' })).toMatch(/^CANCEL: Options\.mode must be one of skip, kill, killnowait/);
+    expect(checkOptions('INVOCATION', 'Details', { caller: 'me' })).toBe('INVOCATION: Details.caller must be an ID in [1, 2^53], got string');
+    expect(checkOptions('HELLO', 'Details', { roles: [] })).toBe('HELLO: Details.roles must be a dictionary, got list');
+  });
+
+  it('checks payload passthru and encryption keys', () => {
+    expect(checkOptions('CALL', 'Options', { ppt_scheme: 'mqtt', ppt_serializer: 'cbor' })).toBeUndefined();
+    expect(checkOptions('CALL', 'Options', { ppt_scheme: 'x_mine' })).toBeUndefined();
+    expect(checkOptions('CALL', 'Options', { ppt_scheme: 'other' })).toMatch(/^CALL: Options\.ppt_scheme must be wamp, mqtt or an x_ scheme/);
+    expect(checkOptions('RESULT', 'Details', { enc_algo: 'cryptobox' })).toBeUndefined();
+    expect(checkOptions('RESULT', 'Details', { enc_algo: 'rot13' })).toMatch(/^RESULT: Details\.enc_algo must be/);
+    expect(checkOptions('YIELD', 'Options', { ppt_serializer: 'xml' })).toMatch(/^YIELD: Options\.ppt_serializer must be one of json, msgpack, cbor/);
+  });
+});
+
+describe('describe (value kinds for error messages)', () => {
+  it('names kinds, never long contents', () => {
+    expect(describeValue(null)).toBe('null');
+    expect(describeValue([1])).toBe('list');
+    expect(describeValue(new Uint8Array(1))).toBe('bytes');
+    expect(describeValue(7)).toBe('number 7');
+    expect(describeValue(0.5)).toBe('number');
+    expect(describeValue('x'.repeat(10000))).toBe('string');
+    expect(describeValue({})).toBe('object');
+    expect(describeValue(undefined)).toBe('undefined');
+    expect(describeValue(true)).toBe('boolean');
+  });
+});
