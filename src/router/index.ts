@@ -1,2 +1,26 @@
 /** rxwamp/router: the WAMP router (broker and dealer), transport-agnostic. */
-export {};
+export { Router } from './router.js';
+export type { Action, EffectiveLimits, PermissionConfig, RealmConfig, RoleConfig, RouterConfig, RouterLimits } from './config.js';
+export { effectiveLimits } from './config.js';
+export { Realm } from './realm.js';
+export type { RealmSession } from './realm-session.js';
+export { RouterSession } from './router-session.js';
+export type { Fanout, Inbound, Joined, Left, MetaNotice, Outbound, Routed } from './routed.js';
+export { stage } from './stage.js';
+export type { Emit, StageLogic } from './stage.js';
+export { broker, describeSubscription } from './broker.js';
+export type { BrokerContext } from './broker.js';
+export { dealer, describeRegistration } from './dealer.js';
+export type { DealerContext } from './dealer.js';
+export { meta } from './meta.js';
+export type { MetaContext, MetaRealm } from './meta.js';
+export { lifecycle } from './lifecycle.js';
+export { deliver } from './deliver.js';
+export { SubscriptionStore } from './subscription-store.js';
+export type { Subscription } from './subscription-store.js';
+export { RegistrationStore, pickCallee } from './registration-store.js';
+export type { Callee, InvocationPolicy, Registration } from './registration-store.js';
+export { ROUTER_ROLES } from './router-roles.js';
+export { jsonLogger, silentLogger } from './logger.js';
+export type { LogLevel, Logger } from './logger.js';
+export * from './auth/index.js';

@@ -1,0 +1,165 @@
+import type { Dict } from '../protocol/dict.js';
+import { WampErrors } from '../protocol/errors.js';
+import { randomId } from '../protocol/ids.js';
+import { createMessage } from '../protocol/message.js';
+import type { Message } from '../protocol/message.js';
+import { isReservedUri, isValidPattern, isValidUri, uriMatches } from '../protocol/uri.js';
+import type { MatchPolicy } from '../protocol/uri.js';
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import type { Logger } from './logger.js';
+import type { RealmSession } from './realm-session.js';
+import { explainedError } from './replies.js';
+import type { Routed } from './routed.js';
+import { eligibilityOf, emitEvents, isEligible } from './publication.js';
+import type { Eligibility } from './publication.js';
+import { stage } from './stage.js';
+import type { Emit } from './stage.js';
+import type { Subscription, SubscriptionStore } from './subscription-store.js';
+
+const PUBLISH = 16;
+const SUBSCRIBE = 32;
+const UNSUBSCRIBE = 34;
+
+/** What the broker needs from its realm. */
+export interface BrokerContext {
+  readonly subscriptions: SubscriptionStore;
+  readonly logger: Logger;
+  /** Are `wamp.*` topics open to clients' PUBLISH (only the router's own meta events use them)? */
+  readonly strictUris?: boolean;
+}
+
+/** A retained event: the last one published with `retain: true` on a topic. */
+interface Retained {
+  readonly topic: string;
+  readonly publication: number;
+  readonly details: Dict;
+  readonly args: unknown[] | undefined;
+  readonly kwargs: Dict | undefined;
+  readonly payload: string | Uint8Array | undefined;
+  readonly eligible: Eligibility;
+}
+
+/** The meta-API description of a subscription (`wamp.subscription.get`). */
+export function describeSubscription(s: Subscription): Dict {
+  return { id: s.id, created: s.created, uri: s.topic, match: s.match };
+}
+
+/**
+ * The broker stage: SUBSCRIBE, UNSUBSCRIBE and PUBLISH → EVENT, with publisher exclusion
+ * and identification, subscriber black/white listing, pattern-based subscriptions and
+ * event retention. Everything else passes through.
+ */
+export function broker(context: BrokerContext): MonoTypeOperatorFunction<Routed> {
+  return stage('broker', context.logger, (emit) => new BrokerLogic(context, emit));
+}
+
+class BrokerLogic {
+  readonly #store: SubscriptionStore;
+  readonly #emit: Emit;
+  readonly #retained = new Map<string, Retained>();
+
+  constructor(context: BrokerContext, emit: Emit) {
+    this.#store = context.subscriptions;
+    this.#emit = emit;
+  }
+
+  handle(routed: Routed): void {
+    if (routed.kind === 'in') {
+      const message = routed.message;
+      switch (message.code) {
+        case PUBLISH:
+          return this.#publish(routed.session, message);
+        case SUBSCRIBE:
+          return this.#subscribe(routed.session, message);
+        case UNSUBSCRIBE:
+          return this.#unsubscribe(routed.session, message);
+      }
+    } else if (routed.kind === 'left') {
+      this.#forget(routed.session);
+    }
+    this.#emit(routed);
+  }
+
+  teardown(): void {
+    this.#retained.clear();
+  }
+
+  #publish(session: RealmSession, message: Message<'PUBLISH'>): void {
+    const { Request: request, Options: options, Topic: topic } = message.fields;
+    if (!isValidUri(topic)) {
+      return this.#emit(explainedError(session, PUBLISH, request, WampErrors.invalidUri, `invalid topic URI '${topic}'`));
+    }
+    if (isReservedUri(topic)) {
+      return this.#emit(explainedError(session, PUBLISH, request, WampErrors.invalidUri, `topic '${topic}' is in the reserved wamp. namespace`));
+    }
+    const publication = randomId();
+    const details: Dict = {};
+    if (options['disclose_me'] === true) {
+      details['publisher'] = session.id;
+      details['publisher_authid'] = session.authid;
+      details['publisher_authrole'] = session.authrole;
+    }
+    const eligibility = eligibilityOf(options);
+    const { Arguments: args, ArgumentsKw: kwargs } = message.fields;
+    emitEvents(
+      this.#store,
+      { topic, id: publication, details, args, kwargs, payload: message.payload, eligibility, except: message.publisherWantsToBeExcluded() ? session : undefined },
+      this.#emit,
+    );
+    if (options['retain'] === true) {
+      this.#retained.set(topic, { topic, publication, details, args, kwargs, payload: message.payload, eligible: eligibility ?? {} });
+    }
+    if (message.publisherWantsAcknowledgement()) {
+      this.#emit({ kind: 'out', session, message: createMessage('PUBLISHED', { 'PUBLISH.Request': request, Publication: publication }) });
+    }
+  }
+
+  #subscribe(session: RealmSession, message: Message<'SUBSCRIBE'>): void {
+    const { Request: request, Options: options, Topic: topic } = message.fields;
+    const match = (options['match'] as MatchPolicy | undefined) ?? 'exact';
+    if (!isValidPattern(topic, match)) {
+      return this.#emit(explainedError(session, SUBSCRIBE, request, WampErrors.invalidUri, `invalid ${match} topic pattern '${topic}'`));
+    }
+    const { subscription, created, added } = this.#store.subscribe(session, topic, match);
+    this.#emit({ kind: 'out', session, message: createMessage('SUBSCRIBED', { 'SUBSCRIBE.Request': request, Subscription: subscription.id }) });
+    if (created) this.#emit({ kind: 'meta', topic: 'wamp.subscription.on_create', args: [session.id, describeSubscription(subscription)], session });
+    if (added) this.#emit({ kind: 'meta', topic: 'wamp.subscription.on_subscribe', args: [session.id, subscription.id], session });
+    if (options['get_retained'] === true) this.#sendRetained(session, subscription);
+  }
+
+  #sendRetained(session: RealmSession, subscription: Subscription): void {
+    for (const retained of this.#retained.values()) {
+      if (!uriMatches(subscription.topic, subscription.match, retained.topic)) continue;
+      if (!isEligible(session, retained.eligible)) continue;
+      const details: Dict = { ...retained.details, retained: true };
+      if (subscription.match !== 'exact') details['topic'] = retained.topic;
+      const event = createMessage(
+        'EVENT',
+        { Subscription: subscription.id, Publication: retained.publication, Details: details, Arguments: retained.args, ArgumentsKw: retained.kwargs },
+        retained.payload,
+      );
+      this.#emit({ kind: 'out', session, message: event });
+    }
+  }
+
+  #unsubscribe(session: RealmSession, message: Message<'UNSUBSCRIBE'>): void {
+    const { Request: request, Subscription: id } = message.fields;
+    const subscription = this.#store.byId(id);
+    if (subscription === undefined || !subscription.subscribers.has(session)) {
+      return this.#emit(explainedError(session, UNSUBSCRIBE, request, WampErrors.noSuchSubscription, `no subscription ${id} for this session`));
+    }
+    this.#emit({ kind: 'out', session, message: createMessage('UNSUBSCRIBED', { 'UNSUBSCRIBE.Request': request }) });
+    this.#remove(session, subscription);
+  }
+
+  #remove(session: RealmSession, subscription: Subscription): void {
+    const { deleted } = this.#store.unsubscribe(session, subscription);
+    this.#emit({ kind: 'meta', topic: 'wamp.subscription.on_unsubscribe', args: [session.id, subscription.id], session });
+    if (deleted) this.#emit({ kind: 'meta', topic: 'wamp.subscription.on_delete', args: [session.id, subscription.id], session });
+  }
+
+  /** Removes every subscription of a session that has left (forgetSession). */
+  #forget(session: RealmSession): void {
+    for (const subscription of [...this.#store.ofSession(session)]) this.#remove(session, subscription);
+  }
+}

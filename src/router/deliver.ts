@@ -1,0 +1,47 @@
+import type { Observer } from 'rxjs';
+import type { Serializer } from '../serialization/serializer.js';
+import type { Frame } from '../transport/transport.js';
+import type { Logger } from './logger.js';
+import type { Routed } from './routed.js';
+
+/**
+ * The last stage: hands each outbound message to its session. A fanout is serialized
+ * once per serializer in use among its receivers, however many receivers there are.
+ */
+export function deliver(logger: Logger): Observer<Routed> {
+  return {
+    next(routed) {
+      switch (routed.kind) {
+        case 'out':
+          if (routed.session.open) routed.session.send(routed.message);
+          return;
+        case 'fanout': {
+          // Most realms use one or two serializers: a short list beats a Map here.
+          let serializers: Serializer[] | undefined;
+          let frames: Frame[] | undefined;
+          for (const session of routed.sessions) {
+            if (session === routed.except || !session.open) continue;
+            const serializer = session.serializer;
+            let at = serializers === undefined ? -1 : serializers.indexOf(serializer);
+            if (at < 0) {
+              (serializers ??= []).push(serializer);
+              (frames ??= []).push(serializer.encode(routed.message));
+              at = serializers.length - 1;
+            }
+            session.sendFrame(frames![at]!);
+          }
+          return;
+        }
+        case 'in':
+          logger.log('debug', 'unhandled_message', { session: routed.session.id, type: routed.message.name });
+          return;
+        default:
+          return;
+      }
+    },
+    error(error: unknown) {
+      logger.log('error', 'pipeline_failure', { error: error instanceof Error ? error.message : String(error) });
+    },
+    complete() {},
+  };
+}

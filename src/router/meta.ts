@@ -1,0 +1,256 @@
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import type { Dict } from '../protocol/dict.js';
+import { isDict } from '../protocol/dict.js';
+import { WampCloseReasons, WampError, WampErrors } from '../protocol/errors.js';
+import { randomId } from '../protocol/ids.js';
+import { createMessage } from '../protocol/message.js';
+import type { Message } from '../protocol/message.js';
+import { isValidUri } from '../protocol/uri.js';
+import type { MatchPolicy } from '../protocol/uri.js';
+import { describeSubscription } from './broker.js';
+import { describeRegistration } from './dealer.js';
+import type { Logger } from './logger.js';
+import { eligibilityOf, emitEvents } from './publication.js';
+import type { RealmSession } from './realm-session.js';
+import type { RegistrationStore } from './registration-store.js';
+import { errorReply } from './replies.js';
+import type { Routed } from './routed.js';
+import { stage } from './stage.js';
+import type { Emit } from './stage.js';
+import type { SubscriptionStore } from './subscription-store.js';
+
+const CALL = 48;
+
+/** What the meta stage reads of its realm. */
+export interface MetaRealm {
+  readonly name: string;
+  readonly sessions: ReadonlyMap<number, RealmSession>;
+  readonly subscriptions: SubscriptionStore;
+  readonly registrations: RegistrationStore;
+}
+
+/** What the meta stage needs. */
+export interface MetaContext {
+  readonly realm: MetaRealm;
+  readonly logger: Logger;
+}
+
+/** A testament: an event published for a session when it ends (`wamp.session.add_testament`). */
+interface Testament {
+  readonly topic: string;
+  readonly args: unknown[] | undefined;
+  readonly kwargs: Dict | undefined;
+  readonly options: Dict;
+}
+
+type Scope = 'detached' | 'destroyed';
+
+/** One meta procedure: gets the caller, Arguments and ArgumentsKw; returns the result or throws a WampError. */
+type MetaProcedure = (caller: RealmSession, args: unknown[], kwargs: Dict) => unknown;
+
+/** The description of a session (`wamp.session.get`, `on_join`). */
+function describeSession(s: RealmSession): Dict {
+  return { session: s.id, authid: s.authid, authrole: s.authrole, authmethod: s.authmethod, authprovider: s.authprovider, realm: s.realm };
+}
+
+function idArg(args: unknown[], index: number, what: string): number {
+  const value = args[index];
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new WampError(WampErrors.invalidArgument, [`${what} must be an ID`]);
+  return value;
+}
+
+function stringArg(args: unknown[], index: number, what: string): string {
+  const value = args[index];
+  if (typeof value !== 'string') throw new WampError(WampErrors.invalidArgument, [`${what} must be a string`]);
+  return value;
+}
+
+function matchOf(options: unknown): MatchPolicy {
+  const match = isDict(options) ? options['match'] : undefined;
+  if (match === undefined) return 'exact';
+  if (match === 'exact' || match === 'prefix' || match === 'wildcard') return match;
+  throw new WampError(WampErrors.invalidArgument, [`match must be exact, prefix or wildcard`]);
+}
+
+/**
+ * The meta stage: the Session, Registration and Subscription Meta APIs and testaments.
+ * It turns the other stages' notices (`kind: 'meta'`) and session joins and leaves into
+ * `wamp.*` events, and answers CALLs of the `wamp.*` procedures.
+ */
+export function meta(context: MetaContext): MonoTypeOperatorFunction<Routed> {
+  return stage('meta', context.logger, (emit) => new MetaLogic(context, emit));
+}
+
+class MetaLogic {
+  readonly #realm: MetaRealm;
+  readonly #emit: Emit;
+  readonly #testaments = new Map<RealmSession, Record<Scope, Testament[]>>();
+  readonly #procedures: ReadonlyMap<string, MetaProcedure>;
+
+  constructor(context: MetaContext, emit: Emit) {
+    this.#realm = context.realm;
+    this.#emit = emit;
+    this.#procedures = this.#table();
+  }
+
+  handle(routed: Routed): void {
+    switch (routed.kind) {
+      case 'in':
+        if (routed.message.code === CALL) return this.#call(routed.session, routed.message);
+        break;
+      case 'meta':
+        return this.#publish(routed.topic, routed.args);
+      case 'joined':
+        this.#emit(routed);
+        return this.#publish('wamp.session.on_join', [describeSession(routed.session)]);
+      case 'left':
+        this.#emit(routed);
+        this.#flushTestaments(routed.session, 'detached', true);
+        this.#flushTestaments(routed.session, 'destroyed', true);
+        this.#testaments.delete(routed.session);
+        return this.#publish('wamp.session.on_leave', [routed.session.id, routed.session.authid, routed.session.authrole]);
+    }
+    this.#emit(routed);
+  }
+
+  #publish(topic: string, args: unknown[], kwargs?: Dict): void {
+    emitEvents(this.#realm.subscriptions, { topic, id: randomId(), details: {}, args, kwargs }, this.#emit);
+  }
+
+  #call(caller: RealmSession, message: Message<'CALL'>): void {
+    const { Request: request, Procedure: procedure } = message.fields;
+    const run = this.#procedures.get(procedure);
+    if (run === undefined) {
+      return this.#emit(errorReply(caller, CALL, request, WampErrors.noSuchProcedure, [`no procedure '${procedure}'`]));
+    }
+    let result: unknown;
+    try {
+      result = run(caller, message.args, message.kwargs);
+    } catch (error) {
+      if (error instanceof WampError) return this.#emit(errorReply(caller, CALL, request, error.uri, error.args, error.kwargs));
+      throw error;
+    }
+    this.#emit({ kind: 'out', session: caller, message: createMessage('RESULT', { 'CALL.Request': request, Details: {}, Arguments: result === undefined ? [] : [result] }) });
+  }
+
+  #session(id: number): RealmSession {
+    const session = this.#realm.sessions.get(id);
+    if (session === undefined) throw new WampError(WampErrors.noSuchSession, [`no session ${id} in realm '${this.#realm.name}'`]);
+    return session;
+  }
+
+  #sessionsWhere(caller: RealmSession, predicate: (s: RealmSession) => boolean): RealmSession[] {
+    const out: RealmSession[] = [];
+    for (const s of this.#realm.sessions.values()) if (s !== caller && predicate(s)) out.push(s);
+    return out;
+  }
+
+  #kill(targets: RealmSession[], kwargs: Dict): number[] {
+    const reason = typeof kwargs['reason'] === 'string' && isValidUri(kwargs['reason']) ? kwargs['reason'] : WampCloseReasons.killed;
+    const text = typeof kwargs['message'] === 'string' ? kwargs['message'] : undefined;
+    for (const s of targets) s.goodbye(reason, text);
+    return targets.map((s) => s.id);
+  }
+
+  #flushTestaments(session: RealmSession, scope: Scope, publish: boolean): number {
+    const entry = this.#testaments.get(session);
+    const list = entry?.[scope] ?? [];
+    if (entry !== undefined) entry[scope] = [];
+    if (publish) {
+      for (const t of list) {
+        const details: Dict = {};
+        emitEvents(this.#realm.subscriptions, { topic: t.topic, id: randomId(), details, args: t.args, kwargs: t.kwargs, eligibility: eligibilityOf(t.options) }, this.#emit);
+      }
+    }
+    return list.length;
+  }
+
+  #table(): Map<string, MetaProcedure> {
+    const realm = this.#realm;
+    const roleFilter = (args: unknown[]): ((s: RealmSession) => boolean) => {
+      const roles = args[0];
+      if (roles === undefined || roles === null) return () => true;
+      if (!Array.isArray(roles)) throw new WampError(WampErrors.invalidArgument, ['filter_authroles must be a list of strings']);
+      return (s) => roles.includes(s.authrole);
+    };
+    const registration = (args: unknown[]) => {
+      const id = idArg(args, 0, 'registration');
+      const r = realm.registrations.byId(id);
+      if (r === undefined) throw new WampError(WampErrors.noSuchRegistration, [`no registration ${id}`]);
+      return r;
+    };
+    const subscription = (args: unknown[]) => {
+      const id = idArg(args, 0, 'subscription');
+      const s = realm.subscriptions.byId(id);
+      if (s === undefined) throw new WampError(WampErrors.noSuchSubscription, [`no subscription ${id}`]);
+      return s;
+    };
+    const byPolicy = (items: Iterable<{ id: number; match: MatchPolicy }>) => {
+      const out: Record<MatchPolicy, number[]> = { exact: [], prefix: [], wildcard: [] };
+      for (const item of items) out[item.match].push(item.id);
+      return out;
+    };
+    return new Map<string, MetaProcedure>([
+      ['wamp.session.count', (_c, args) => [...realm.sessions.values()].filter(roleFilter(args)).length],
+      ['wamp.session.list', (_c, args) => [...realm.sessions.values()].filter(roleFilter(args)).map((s) => s.id)],
+      ['wamp.session.get', (_c, args) => describeSession(this.#session(idArg(args, 0, 'session')))],
+      [
+        'wamp.session.kill',
+        (caller, args, kwargs) => {
+          const target = this.#session(idArg(args, 0, 'session'));
+          if (target === caller) throw new WampError(WampErrors.noSuchSession, ['a session cannot kill itself; use GOODBYE']);
+          this.#kill([target], kwargs);
+          return undefined;
+        },
+      ],
+      ['wamp.session.kill_by_authid', (caller, args, kwargs) => { const authid = stringArg(args, 0, 'authid'); return this.#kill(this.#sessionsWhere(caller, (s) => s.authid === authid), kwargs); }],
+      ['wamp.session.kill_by_authrole', (caller, args, kwargs) => { const authrole = stringArg(args, 0, 'authrole'); return this.#kill(this.#sessionsWhere(caller, (s) => s.authrole === authrole), kwargs).length; }],
+      ['wamp.session.kill_all', (caller, _args, kwargs) => this.#kill(this.#sessionsWhere(caller, () => true), kwargs).length],
+      [
+        'wamp.session.add_testament',
+        (caller, args, kwargs) => {
+          const topic = stringArg(args, 0, 'topic');
+          if (!isValidUri(topic)) throw new WampError(WampErrors.invalidUri, [`invalid topic '${topic}'`]);
+          const testamentArgs = args[1];
+          const testamentKwargs = args[2];
+          if (testamentArgs !== undefined && testamentArgs !== null && !Array.isArray(testamentArgs)) throw new WampError(WampErrors.invalidArgument, ['args must be a list']);
+          if (testamentKwargs !== undefined && testamentKwargs !== null && !isDict(testamentKwargs)) throw new WampError(WampErrors.invalidArgument, ['kwargs must be a dictionary']);
+          const scope = kwargs['scope'] ?? 'destroyed';
+          if (scope !== 'destroyed' && scope !== 'detached') throw new WampError(WampErrors.invalidArgument, ['scope must be destroyed or detached']);
+          const options = isDict(kwargs['publish_options']) ? kwargs['publish_options'] : {};
+          let entry = this.#testaments.get(caller);
+          if (entry === undefined) this.#testaments.set(caller, (entry = { detached: [], destroyed: [] }));
+          entry[scope].push({ topic, args: (testamentArgs as unknown[] | null) ?? undefined, kwargs: (testamentKwargs as Dict | null) ?? undefined, options });
+          return undefined;
+        },
+      ],
+      [
+        'wamp.session.flush_testaments',
+        (caller, _args, kwargs) => {
+          const scope = kwargs['scope'] ?? 'destroyed';
+          if (scope !== 'destroyed' && scope !== 'detached') throw new WampError(WampErrors.invalidArgument, ['scope must be destroyed or detached']);
+          return this.#flushTestaments(caller, scope, false);
+        },
+      ],
+      ['wamp.registration.list', () => byPolicy(realm.registrations.all())],
+      ['wamp.registration.lookup', (_c, args) => realm.registrations.lookup(stringArg(args, 0, 'procedure'), matchOf(args[1]))?.id ?? null],
+      ['wamp.registration.match', (_c, args) => realm.registrations.best(stringArg(args, 0, 'procedure'))?.id ?? null],
+      ['wamp.registration.get', (_c, args) => describeRegistration(registration(args))],
+      ['wamp.registration.list_callees', (_c, args) => registration(args).callees.map((c) => c.session.id)],
+      ['wamp.registration.count_callees', (_c, args) => registration(args).callees.length],
+      ['wamp.subscription.list', () => byPolicy(realm.subscriptions.all())],
+      ['wamp.subscription.lookup', (_c, args) => realm.subscriptions.lookup(stringArg(args, 0, 'topic'), matchOf(args[1]))?.id ?? null],
+      [
+        'wamp.subscription.match',
+        (_c, args) => {
+          const ids: number[] = [];
+          realm.subscriptions.forEachMatch(stringArg(args, 0, 'topic'), (s) => ids.push(s.id));
+          return ids.length === 0 ? null : ids;
+        },
+      ],
+      ['wamp.subscription.get', (_c, args) => describeSubscription(subscription(args))],
+      ['wamp.subscription.list_subscribers', (_c, args) => [...subscription(args).subscribers].map((s) => s.id)],
+      ['wamp.subscription.count_subscribers', (_c, args) => subscription(args).subscribers.size],
+    ]);
+  }
+}

@@ -1,0 +1,266 @@
+import type { Subscription as RxSubscription } from 'rxjs';
+import type { Dict } from '../protocol/dict.js';
+import { isDict } from '../protocol/dict.js';
+import { ProtocolViolation, WampCloseReasons, WampErrors } from '../protocol/errors.js';
+import { hasFeature } from '../protocol/features.js';
+import type { RoleName } from '../protocol/features.js';
+import { createMessage } from '../protocol/message.js';
+import type { Message, WampMessage } from '../protocol/message.js';
+import { isValidUri } from '../protocol/uri.js';
+import type { Serializer } from '../serialization/serializer.js';
+import type { Frame, Transport } from '../transport/transport.js';
+import type { AuthChallenge, AuthIdentity, AuthOutcome, AuthRefusal } from './auth/authenticator.js';
+import { runAuthenticator, verifyChallenge } from './auth/resolve-outcome.js';
+import type { Logger } from './logger.js';
+import type { Realm } from './realm.js';
+import type { RealmSession } from './realm-session.js';
+import { ROUTER_ROLES } from './router-roles.js';
+
+/** Where a router session is in the spec's lifecycle. */
+type SessionState = 'awaiting-hello' | 'authenticating' | 'challenged' | 'established' | 'closing' | 'closed';
+
+/** What a router session needs from its router. */
+export interface SessionHost {
+  readonly logger: Logger;
+  /** The realm for a HELLO, or undefined when it neither exists nor may be created. */
+  realmFor(name: string): Realm | undefined;
+  /** A fresh global session id. */
+  newSessionId(): number;
+  /** How long a GOODBYE the router sent waits for the peer's answer before the transport closes. */
+  readonly goodbyeTimeoutMs: number;
+  /** The session is gone (for the router's bookkeeping). */
+  closed(session: RouterSession): void;
+}
+
+/**
+ * The router's side of one WAMP session over one transport: decodes frames, runs the
+ * handshake (HELLO → [CHALLENGE ↔ AUTHENTICATE] → WELCOME, or ABORT), then hands each
+ * message to its realm's pipeline; encodes what the realm sends back.
+ */
+export class RouterSession implements RealmSession {
+  readonly id: number;
+  readonly serializer: Serializer;
+  readonly transport: Transport;
+  realm = '';
+  authid = '';
+  authrole = '';
+  authmethod = '';
+  authprovider = '';
+  authextra: Dict | undefined;
+  roles: Dict = {};
+  /** HELLO.Details as the client sent it, for the meta API. */
+  helloDetails: Dict = {};
+  readonly #host: SessionHost;
+  #state: SessionState = 'awaiting-hello';
+  #realm: Realm | undefined;
+  #challenge: AuthChallenge | undefined;
+  #pendingAuth: RxSubscription | undefined;
+  #incoming: RxSubscription | undefined;
+  #goodbyeTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #featureCache = new Map<string, boolean>();
+  #resolveEnded!: () => void;
+  /** Settles when the session has ended, however it ended. */
+  readonly ended = new Promise<void>((resolve) => (this.#resolveEnded = resolve));
+
+  constructor(transport: Transport, serializer: Serializer, host: SessionHost) {
+    this.transport = transport;
+    this.serializer = serializer;
+    this.#host = host;
+    this.id = host.newSessionId();
+  }
+
+  /** Starts reading the transport. */
+  start(): void {
+    this.#incoming = this.transport.incoming$.subscribe({
+      next: (frame) => this.#receive(frame),
+      error: (error: unknown) => {
+        const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'transport_error';
+        this.#host.logger.log('warn', 'transport_failed', { session: this.id, peer: this.transport.peer, code, error: error instanceof Error ? error.message : String(error) });
+        this.end(`transport.${code}`);
+      },
+      complete: () => this.end('transport.closed'),
+    });
+  }
+
+  /** True until the session has left its realm. */
+  get open(): boolean {
+    return this.#state === 'established';
+  }
+
+  /** The session's state, for logs and specs. */
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  supports(role: RoleName, feature: string): boolean {
+    const key = role + ':' + feature;
+    let known = this.#featureCache.get(key);
+    if (known === undefined) this.#featureCache.set(key, (known = hasFeature(this.roles, role, feature)));
+    return known;
+  }
+
+  send(message: WampMessage): void {
+    if (this.#state === 'closed') return;
+    let frame: Frame;
+    try {
+      frame = this.serializer.encode(message);
+    } catch (error) {
+      this.#host.logger.log('error', 'encode_failed', { session: this.id, type: message.name, error: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    this.transport.outgoing.next(frame);
+  }
+
+  sendFrame(frame: Frame): void {
+    if (this.#state !== 'closed') this.transport.outgoing.next(frame);
+  }
+
+  abort(reason: string, message: string): void {
+    if (this.#state === 'closed') return;
+    this.#host.logger.log(reason === WampErrors.protocolViolation ? 'warn' : 'info', 'session_aborted', { session: this.id, realm: this.realm || undefined, reason, message });
+    this.send(createMessage('ABORT', { Details: { message }, Reason: reason }));
+    this.end(reason);
+  }
+
+  goodbye(reason: string, message?: string): void {
+    if (this.#state !== 'established') {
+      if (this.#state !== 'closing') this.abort(reason, message ?? 'the router is closing the session');
+      return;
+    }
+    // Closing before sending: a peer on a synchronous transport answers at once.
+    this.#state = 'closing';
+    this.#leaveRealm(reason);
+    this.send(createMessage('GOODBYE', { Details: message === undefined ? {} : { message }, Reason: reason }));
+    // The peer should answer; a peer that does not still loses its transport.
+    this.#goodbyeTimer = setTimeout(() => this.end(reason), this.#host.goodbyeTimeoutMs);
+  }
+
+  answerGoodbye(): void {
+    if (this.#state === 'established') this.send(createMessage('GOODBYE', { Details: {}, Reason: WampCloseReasons.goodbyeAndOut }));
+    this.end(WampCloseReasons.goodbyeAndOut);
+  }
+
+  end(reason: string): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    clearTimeout(this.#goodbyeTimer);
+    this.#pendingAuth?.unsubscribe();
+    this.#leaveRealm(reason);
+    this.transport.outgoing.complete();
+    this.#incoming?.unsubscribe();
+    this.#host.closed(this);
+    this.#resolveEnded();
+  }
+
+  #leaveRealm(reason: string): void {
+    const realm = this.#realm;
+    if (realm === undefined) return;
+    this.#realm = undefined;
+    this.#host.logger.log('info', 'session_left', { session: this.id, realm: this.realm, authid: this.authid, reason });
+    realm.leave(this, reason);
+  }
+
+  #receive(frame: Frame): void {
+    let message: WampMessage;
+    try {
+      message = this.serializer.decode(frame);
+    } catch (error) {
+      const reason = error instanceof ProtocolViolation ? error.message : 'undecodable message';
+      return this.abort(WampErrors.protocolViolation, reason);
+    }
+    switch (this.#state) {
+      case 'established':
+        return this.#realm!.receive(this, message);
+      case 'awaiting-hello':
+        return message.code === 1 ? this.#hello(message) : this.abort(WampErrors.protocolViolation, `expected HELLO, got ${message.name}`);
+      case 'challenged':
+        if (message.code === 5) return this.#authenticate(message);
+        if (message.code === 3) return this.end('wamp.close.aborted_by_peer');
+        return this.abort(WampErrors.protocolViolation, `expected AUTHENTICATE, got ${message.name}`);
+      case 'authenticating':
+        if (message.code === 3) return this.end('wamp.close.aborted_by_peer');
+        return this.abort(WampErrors.protocolViolation, `${message.name} received before the session was established`);
+      case 'closing':
+        // Waiting for the answer to our GOODBYE; everything else is dropped.
+        if (message.code === 6 || message.code === 3) this.end(WampCloseReasons.goodbyeAndOut);
+        return;
+      case 'closed':
+        return;
+    }
+  }
+
+  #hello(message: Message<'HELLO'>): void {
+    const { Realm: realmName, Details: details } = message.fields;
+    if (!isValidUri(realmName)) return this.abort(WampErrors.invalidUri, `invalid realm URI '${realmName}'`);
+    if (!isDict(details['roles']) || Object.keys(details['roles']).length === 0) {
+      return this.abort(WampErrors.protocolViolation, 'HELLO.Details.roles must announce at least one client role');
+    }
+    const realm = this.#host.realmFor(realmName);
+    if (realm === undefined) return this.abort(WampErrors.noSuchRealm, `no realm '${realmName}' on this router`);
+    this.realm = realmName;
+    this.roles = details['roles'];
+    this.helloDetails = details;
+    const authmethods = Array.isArray(details['authmethods']) && details['authmethods'].every((m) => typeof m === 'string')
+      ? (details['authmethods'] as string[])
+      : ['anonymous'];
+    this.#state = 'authenticating';
+    this.#pendingAuth = runAuthenticator(realm.authenticator, {
+      realm: realmName,
+      sessionId: this.id,
+      authid: typeof details['authid'] === 'string' ? details['authid'] : undefined,
+      authmethods,
+      authextra: isDict(details['authextra']) ? details['authextra'] : {},
+      peer: this.transport.peer,
+    }).subscribe((outcome) => this.#decided(realm, outcome));
+  }
+
+  #authenticate(message: Message<'AUTHENTICATE'>): void {
+    const challenge = this.#challenge!;
+    const realm = this.#host.realmFor(this.realm);
+    this.#challenge = undefined;
+    this.#state = 'authenticating';
+    if (realm === undefined) return this.abort(WampErrors.noSuchRealm, `realm '${this.realm}' is gone`);
+    this.#pendingAuth = verifyChallenge(challenge, message.fields.Signature, message.fields.Extra).subscribe((outcome) => this.#decided(realm, outcome));
+  }
+
+  #decided(realm: Realm, outcome: AuthOutcome): void {
+    if (this.#state !== 'authenticating') return;
+    if ((outcome as AuthRefusal).refused === true) {
+      const refusal = outcome as AuthRefusal;
+      this.#host.logger.log('info', 'auth_failed', { session: this.id, realm: this.realm, peer: this.transport.peer, reason: refusal.reason });
+      return this.abort(refusal.reason, refusal.message);
+    }
+    if (typeof (outcome as AuthChallenge).verify === 'function') {
+      const challenge = outcome as AuthChallenge;
+      this.#challenge = challenge;
+      this.#state = 'challenged';
+      this.send(createMessage('CHALLENGE', { AuthMethod: challenge.method, Extra: challenge.extra }));
+      return;
+    }
+    this.#welcome(realm, outcome as AuthIdentity);
+  }
+
+  #welcome(realm: Realm, identity: AuthIdentity): void {
+    const refusal = realm.admit(this);
+    if (refusal !== undefined) return this.abort(refusal.reason, refusal.message);
+    this.authid = identity.authid;
+    this.authrole = identity.authrole;
+    this.authmethod = identity.authmethod;
+    this.authprovider = identity.authprovider;
+    this.authextra = identity.authextra;
+    const details: Dict = {
+      realm: realm.name,
+      authid: identity.authid,
+      authrole: identity.authrole,
+      authmethod: identity.authmethod,
+      authprovider: identity.authprovider,
+      roles: ROUTER_ROLES,
+    };
+    if (identity.authextra !== undefined) details['authextra'] = identity.authextra;
+    this.#state = 'established';
+    this.#realm = realm;
+    this.send(createMessage('WELCOME', { Session: this.id, Details: details }));
+    this.#host.logger.log('info', 'session_joined', { session: this.id, realm: realm.name, authid: this.authid, authrole: this.authrole, authmethod: this.authmethod, peer: this.transport.peer });
+    realm.join(this);
+  }
+}

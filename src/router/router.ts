@@ -1,0 +1,120 @@
+import { Subscription } from 'rxjs';
+import { WampCloseReasons } from '../protocol/errors.js';
+import { randomId } from '../protocol/ids.js';
+import { serializerFor } from '../serialization/registry.js';
+import type { Transport } from '../transport/transport.js';
+import { TransportError } from '../transport/transport.js';
+import { effectiveLimits } from './config.js';
+import type { EffectiveLimits, RealmConfig, RouterConfig } from './config.js';
+import { silentLogger } from './logger.js';
+import type { Logger } from './logger.js';
+import { Realm } from './realm.js';
+import { RouterSession } from './router-session.js';
+import type { SessionHost } from './router-session.js';
+
+/**
+ * A WAMP router: realms with a broker and a dealer. It never touches sockets: `attach()`
+ * serves one peer over any Transport, and `listen()` from `rxwamp/node` attaches each
+ * connection it accepts.
+ */
+export class Router {
+  /** The limits in force, defaults filled in. */
+  readonly limits: EffectiveLimits;
+  readonly logger: Logger;
+  readonly #realmConfigs = new Map<string, RealmConfig>();
+  readonly #realms = new Map<string, Realm>();
+  readonly #sessions = new Map<number, RouterSession>();
+  readonly #autoCreate: boolean;
+  readonly #host: SessionHost;
+  #closed = false;
+
+  constructor(config: RouterConfig = {}) {
+    this.limits = effectiveLimits(config.limits);
+    this.logger = config.logger ?? silentLogger;
+    this.#autoCreate = config.autoCreateRealms === true;
+    for (const realm of config.realms ?? []) this.#realmConfigs.set(realm.name, realm);
+    this.#host = {
+      logger: this.logger,
+      realmFor: (name) => this.#realmFor(name),
+      newSessionId: () => {
+        let id = randomId();
+        while (this.#sessions.has(id)) id = randomId();
+        return id;
+      },
+      goodbyeTimeoutMs: this.limits.goodbyeTimeoutMs,
+      closed: (session) => this.#sessions.delete(session.id),
+    };
+  }
+
+  /** Sessions the router serves right now, in every state. */
+  get sessionCount(): number {
+    return this.#sessions.size;
+  }
+
+  /** The realm of this name, if it exists (configured realms exist from the first HELLO on). */
+  realm(name: string): Realm | undefined {
+    return this.#realms.get(name);
+  }
+
+  /** Every realm that exists. */
+  realms(): IterableIterator<Realm> {
+    return this.#realms.values();
+  }
+
+  /**
+   * Serves one peer over a transport whose `protocol` names its serialization. The
+   * returned Subscription ends the session (the transport closes) when unsubscribed.
+   */
+  attach(transport: Transport): Subscription {
+    const serializer = serializerFor(transport.protocol);
+    if (serializer === undefined) {
+      transport.outgoing.error(new TransportError('protocol', `unsupported WAMP serialization '${transport.protocol}'`));
+      return Subscription.EMPTY;
+    }
+    const session = new RouterSession(transport, serializer, this.#host);
+    if (this.#closed || this.#sessions.size >= this.limits.maxSessions) {
+      session.abort('wamp.error.limit_exceeded.max_sessions', this.#closed ? 'the router is shutting down' : `the router serves at most ${this.limits.maxSessions} sessions`);
+      return Subscription.EMPTY;
+    }
+    this.#sessions.set(session.id, session);
+    const handshakeTimer = setTimeout(() => {
+      if (session.state === 'awaiting-hello' || session.state === 'challenged' || session.state === 'authenticating') {
+        session.abort('wamp.error.limit_exceeded.handshake_timeout', `no completed handshake within ${this.limits.handshakeTimeoutMs} ms`);
+      }
+    }, this.limits.handshakeTimeoutMs);
+    session.start();
+    void session.ended.then(() => clearTimeout(handshakeTimer));
+    return new Subscription(() => session.end('detached'));
+  }
+
+  /**
+   * Says GOODBYE (`wamp.close.system_shutdown`) to every session, waits for their
+   * answers (or the GOODBYE timeout), and stops every realm.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const waits: Promise<void>[] = [];
+    for (const session of [...this.#sessions.values()]) {
+      waits.push(session.ended);
+      session.goodbye(WampCloseReasons.systemShutdown, 'the router is shutting down');
+    }
+    await Promise.all(waits);
+    for (const realm of this.#realms.values()) realm.close();
+    this.#realms.clear();
+  }
+
+  #realmFor(name: string): Realm | undefined {
+    let realm = this.#realms.get(name);
+    if (realm !== undefined) return realm;
+    if (this.#closed) return undefined;
+    let config = this.#realmConfigs.get(name);
+    if (config === undefined) {
+      if (!this.#autoCreate) return undefined;
+      config = { name };
+    }
+    realm = new Realm(config, this.limits, this.logger);
+    this.#realms.set(name, realm);
+    return realm;
+  }
+}
