@@ -5,3 +5,7 @@
 export * from './protocol/index.js';
 export * from './serialization/index.js';
 export * from './transport/index.js';
+export * from './auth/index.js';
+export * from './client/auth/index.js';
+export * from './session/index.js';
+export * from './client/index.js';

@@ -1,0 +1,136 @@
+import { asapScheduler, filter, firstValueFrom, lastValueFrom, Observable, of, take, toArray } from 'rxjs';
+import { WampClient } from '../../src/client/wamp-client.js';
+import type { WampClientOptions } from '../../src/client/client-options.js';
+import { WampError } from '../../src/protocol/errors.js';
+import { Router } from '../../src/router/index.js';
+import { loopbackPair } from '../../src/transport/loopback.js';
+import { serializerFor } from '../../src/serialization/registry.js';
+
+/** A client on a loopback transport attached to a real rxwamp Router. */
+function clientOf(router: Router, protocol = 'wamp.2.json', options: Partial<WampClientOptions> = {}): WampClient {
+  return new WampClient({
+    realm: 'realm1',
+    reconnect: false,
+    ...options,
+    transport: () => {
+      const [client, server] = loopbackPair(protocol, { scheduler: asapScheduler });
+      router.attach(server);
+      return of(client);
+    },
+  });
+}
+
+/** Subscribes and resolves with the first value while staying subscribed (a registration must stay). */
+function firstKeeping<T>(source: Observable<T>): Promise<T> {
+  return new Promise((resolve, reject) => source.subscribe({ next: resolve, error: reject }));
+}
+
+describe('WampClient against the rxwamp Router', () => {
+  let router: Router;
+  let clients: WampClient[];
+  beforeEach(() => {
+    router = new Router({ realms: [{ name: 'realm1' }] });
+    clients = [];
+  });
+  afterEach(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+  });
+  const make = (protocol?: string, options?: Partial<WampClientOptions>): WampClient => {
+    const c = clientOf(router, protocol, options);
+    clients.push(c);
+    return c;
+  };
+
+  for (const protocol of ['wamp.2.json', 'wamp.2.msgpack', 'wamp.2.cbor']) {
+    it(`calls a registered procedure (${serializerFor(protocol)!.id})`, async () => {
+      const callee = make(protocol);
+      const caller = make(protocol);
+      await firstKeeping(callee.register('com.example.add', (args) => (args[0] as number) + (args[1] as number)));
+      const result = await lastValueFrom(caller.call('com.example.add', [2, 3]));
+      expect(result.args).toEqual([5]);
+      expect(result.progress).toBeFalse();
+    });
+  }
+
+  it('streams progressive results from an Observable handler', async () => {
+    const callee = make();
+    const caller = make('wamp.2.msgpack');
+    await firstKeeping(callee.register('com.example.count', () => of(1, 2, 3)));
+    const results = await lastValueFrom(caller.call('com.example.count', [], {}, { receive_progress: true }).pipe(toArray()));
+    expect(results.map((r) => [r.args[0], r.progress])).toEqual([
+      [1, true],
+      [2, true],
+      [3, false],
+    ]);
+  });
+
+  it('delivers events to a subscriber and acknowledges publications', async () => {
+    const subscriber = make();
+    const publisher = make('wamp.2.cbor');
+    const events = subscriber.subscribe('com.example.topic').pipe(take(2), toArray());
+    const received = lastValueFrom(events);
+    await firstValueFrom(subscriber.session$);
+    // Let SUBSCRIBE reach the router before publishing.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const ack = await lastValueFrom(publisher.publish('com.example.topic', [1], {}, { acknowledge: true }));
+    await lastValueFrom(publisher.publish('com.example.topic', [2], { k: 'v' }), { defaultValue: undefined });
+    expect(ack.id).toEqual(jasmine.any(Number));
+    const got = await received;
+    expect(got.map((e) => e.args[0])).toEqual([1, 2]);
+    expect(got[1]!.kwargs).toEqual({ k: 'v' });
+    expect(got[0]!.topic).toBe('com.example.topic');
+  });
+
+  it('surfaces an application error from the callee as a WampError', async () => {
+    const callee = make();
+    const caller = make();
+    await firstKeeping(callee.register('com.example.fail', () => {
+      throw new WampError('com.example.error.bad_input', ['nope'], { field: 'x' });
+    }));
+    const error = await lastValueFrom(caller.call('com.example.fail')).catch((e: unknown) => e);
+    expect((error as WampError).uri).toBe('com.example.error.bad_input');
+    expect((error as WampError).args).toEqual(['nope']);
+    expect((error as WampError).kwargs).toEqual({ field: 'x' });
+  });
+
+  it('reports a call to an unknown procedure as no_such_procedure', async () => {
+    const error = await lastValueFrom(make().call('com.example.missing')).catch((e: unknown) => e);
+    expect((error as WampError).uri).toBe('wamp.error.no_such_procedure');
+  });
+
+  it('cancels a call by unsubscribing: the callee handler is unsubscribed', async () => {
+    const callee = make();
+    const caller = make();
+    let handlerUnsubscribed!: () => void;
+    const unsubscribed = new Promise<void>((resolve) => (handlerUnsubscribed = resolve));
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    await firstKeeping(
+      callee.register('com.example.forever', () => {
+        started();
+        return new Observable<number>(() => handlerUnsubscribed);
+      }),
+    );
+    const call = caller.call('com.example.forever', [], {}, { cancelMode: 'killnowait' }).subscribe();
+    await running;
+    call.unsubscribe();
+    await unsubscribed;
+    // Only the registration itself is left: the interrupted invocation is gone.
+    expect(callee.internalSize()).toBe(1);
+  });
+
+  it('ends with every client map empty after a burst of calls and subscriptions', async () => {
+    const callee = make();
+    const caller = make();
+    await firstKeeping(callee.register('com.example.echo', (args) => args[0]));
+    const all = [];
+    for (let i = 0; i < 200; i++) all.push(lastValueFrom(caller.call('com.example.echo', [i])));
+    const results = await Promise.all(all);
+    expect(results.map((r) => r.args[0])).toEqual([...Array(200).keys()]);
+    const sub = caller.subscribe('com.example.t').subscribe();
+    await firstValueFrom(caller.session$.pipe(filter((s) => s.internalSize() > 0)));
+    sub.unsubscribe();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(caller.internalSize()).toBe(0);
+  });
+});

@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { jsonLogger } from '../router/logger.js';
+import { Router } from '../router/router.js';
+import { listen } from './listen.js';
+import type { ListenOptions } from './listen.js';
+import { ConfigError, DEFAULT_ROUTER_CONFIG, loadRouterConfig } from './router-config.js';
+import type { RouterFileConfig } from './router-config.js';
+
+const USAGE = `usage: rxwamp-router [--config router.json] [--host 127.0.0.1] [--ws-port 8080] [--ws-path /ws]
+                     [--rawsocket-port 8081] [--unix /path.sock] [--realm realm1] [--log-level info]
+
+With no arguments it serves realm1 (anonymous) on ws://127.0.0.1:8080/ws and rs://127.0.0.1:8081.
+Flags override the config file. Port 0 lets the OS pick a free port.`;
+
+function port(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`--${flag} must be a port number (0..65535), got '${value}'`);
+  return n;
+}
+
+/** The effective config: the file (or the embedded default), then the flags on top. */
+async function configFrom(argv: string[]): Promise<RouterFileConfig | undefined> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string' },
+      host: { type: 'string' },
+      'ws-port': { type: 'string' },
+      'ws-path': { type: 'string' },
+      'rawsocket-port': { type: 'string' },
+      unix: { type: 'string' },
+      realm: { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help === true) {
+    console.log(USAGE);
+    return undefined;
+  }
+  const base = values.config !== undefined ? await loadRouterConfig(values.config) : DEFAULT_ROUTER_CONFIG;
+  const listeners: { -readonly [K in keyof ListenOptions]: ListenOptions[K] } = { ...base.listeners };
+  const wsPort = port('ws-port', values['ws-port']);
+  const rsPort = port('rawsocket-port', values['rawsocket-port']);
+  if (wsPort !== undefined || values['ws-path'] !== undefined) {
+    listeners.websocket = { ...(listeners.websocket ?? { port: 8080 }), ...(wsPort !== undefined ? { port: wsPort } : {}), ...(values['ws-path'] !== undefined ? { path: values['ws-path'] } : {}) };
+  }
+  if (rsPort !== undefined) listeners.rawsocket = { ...(listeners.rawsocket ?? {}), port: rsPort };
+  if (values.unix !== undefined) listeners.unix = { path: values.unix };
+  if (values.host !== undefined) {
+    if (listeners.websocket !== undefined) listeners.websocket = { ...listeners.websocket, host: values.host };
+    if (listeners.rawsocket !== undefined) listeners.rawsocket = { ...listeners.rawsocket, host: values.host };
+  }
+  let realms = base.realms ?? [];
+  if (values.realm !== undefined && !realms.some((r) => r.name === values.realm)) realms = [...realms, { name: values.realm }];
+  const logLevel = values['log-level'] ?? base.logLevel ?? 'info';
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new ConfigError(`--log-level must be debug, info, warn or error, got '${logLevel}'`);
+  return { ...base, listeners, realms, logLevel: logLevel as RouterFileConfig['logLevel'] };
+}
+
+async function main(): Promise<void> {
+  let config: RouterFileConfig | undefined;
+  try {
+    config = await configFrom(process.argv.slice(2));
+  } catch (error) {
+    console.error(`rxwamp-router: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (config === undefined) return;
+  const logger = jsonLogger(config.logLevel ?? 'info');
+  const router = new Router({ realms: config.realms ?? [], limits: config.limits, logger });
+  const listeners = config.listeners ?? {};
+  if (Object.keys(listeners).length === 0) {
+    console.error('rxwamp-router: no listeners configured');
+    process.exitCode = 2;
+    return;
+  }
+  let server;
+  try {
+    server = await listen(router, listeners);
+  } catch (error) {
+    console.error(`rxwamp-router: cannot listen: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+    return;
+  }
+  for (const url of server.urls) console.log(`listening ${url}`);
+  for (const realm of config.realms ?? []) console.log(`realm ${realm.name}`);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.log('info', 'router_stopping', { signal });
+    void router
+      .close()
+      .then(() => server.close())
+      .then(() => {
+        console.log('stopped');
+        process.exit(0);
+      });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+void main();

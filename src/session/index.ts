@@ -1,0 +1,5 @@
+export * from './wamp-session.js';
+export * from './role-types.js';
+export * from './session-errors.js';
+export type { SessionState } from './session-state.js';
+export { CLIENT_ROLES, CLIENT_AGENT } from './client-roles.js';

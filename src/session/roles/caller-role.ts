@@ -1,0 +1,135 @@
+import { isObservable, Observable } from 'rxjs';
+import type { Subscriber, Subscription } from 'rxjs';
+import type { Dict } from '../../protocol/dict.js';
+import { ProtocolViolation } from '../../protocol/errors.js';
+import { createMessage } from '../../protocol/message.js';
+import type { WampMessage } from '../../protocol/message.js';
+import { AbandonedRequests } from '../abandoned-requests.js';
+import type { CallOptions, CallResult } from '../role-types.js';
+import type { RoleHandler, SessionContext, SessionEnd } from '../session-context.js';
+import { wampErrorFrom } from '../wamp-error-from.js';
+import { wireOptions } from './options-key.js';
+
+/** A call waiting for its final RESULT or ERROR. */
+interface PendingCall {
+  readonly subscriber: Subscriber<CallResult>;
+  readonly receiveProgress: boolean;
+}
+
+const CLIENT_ONLY_OPTIONS = ['cancelMode'];
+
+/** The caller role of a session: CALL (also progressive call invocations), RESULT, CANCEL. */
+export class CallerRole implements RoleHandler {
+  /** CALL request id → the call. */
+  readonly #calls = new Map<number, PendingCall>();
+  readonly #abandoned = new AbandonedRequests();
+
+  constructor(private readonly ctx: SessionContext) {}
+
+  /**
+   * Calls on subscribe. Emits each progressive result, then the final one, then completes;
+   * an ERROR becomes a WampError; unsubscribing early sends CANCEL. When `args` is an
+   * Observable, each of its values is one progressive CALL (the last one final).
+   */
+  call(procedure: string, args?: unknown[] | Observable<unknown[]>, kwargs?: Dict, options: CallOptions = {}): Observable<CallResult> {
+    return new Observable<CallResult>((subscriber) => {
+      this.ctx.assertOpen();
+      this.#checkFeatures(options, isObservable(args));
+      const wire = wireOptions(options, CLIENT_ONLY_OPTIONS);
+      const request = this.ctx.nextRequestId();
+      const call: PendingCall = { subscriber, receiveProgress: options.receive_progress === true };
+      this.#calls.set(request, call);
+      let argsSubscription: Subscription | undefined;
+      try {
+        if (isObservable(args)) argsSubscription = this.#streamArguments(request, procedure, args, kwargs, wire, subscriber);
+        else this.ctx.send(createMessage('CALL', { Request: request, Options: wire, Procedure: procedure, Arguments: args, ArgumentsKw: kwargs }));
+      } catch (err) {
+        this.#calls.delete(request);
+        throw err;
+      }
+      return () => {
+        argsSubscription?.unsubscribe();
+        if (this.#calls.get(request) === call) this.#cancel(request, options.cancelMode ?? 'killnowait');
+      };
+    });
+  }
+
+  #checkFeatures(options: CallOptions, streamed: boolean): void {
+    if (options.receive_progress === true) this.ctx.requireFeature('dealer', 'progressive_call_results', 'a call with receive_progress');
+    if (typeof options.timeout === 'number' && options.timeout > 0) this.ctx.requireFeature('dealer', 'call_timeout', 'a call with a timeout');
+    if (options.disclose_me === true) this.ctx.requireFeature('dealer', 'caller_identification', 'a call with disclose_me');
+    if (streamed) this.ctx.requireFeature('dealer', 'progressive_call_invocations', 'a call with Observable arguments');
+  }
+
+  /** Sends one CALL per value of `args$`, holding one back so the last can go out final (progress off). */
+  #streamArguments(request: number, procedure: string, args$: Observable<unknown[]>, kwargs: Dict | undefined, wire: Dict, subscriber: Subscriber<CallResult>): Subscription {
+    let held: unknown[] | undefined;
+    const progressOptions = { ...wire, progress: true };
+    const send = (args: unknown[], Options: Dict): void =>
+      this.ctx.send(createMessage('CALL', { Request: request, Options, Procedure: procedure, Arguments: args, ArgumentsKw: kwargs }));
+    return args$.subscribe({
+      next: (args) => {
+        if (held !== undefined) send(held, progressOptions);
+        held = args;
+      },
+      complete: () => send(held ?? [], wire),
+      error: (err: unknown) => subscriber.error(err),
+    });
+  }
+
+  /** Forgets a call whose subscriber left; tells the router (CANCEL) when it supports canceling. */
+  #cancel(request: number, mode: string): void {
+    this.#calls.delete(request);
+    if (!this.ctx.isOpen) return;
+    this.#abandoned.add(request);
+    if (this.ctx.routerHas('dealer', 'call_canceling')) {
+      this.ctx.send(createMessage('CANCEL', { 'CALL.Request': request, Options: { mode } }));
+    }
+  }
+
+  handle(message: WampMessage): void {
+    if (message.code === 50) {
+      const request = message.fields['CALL.Request'];
+      const call = this.#calls.get(request);
+      const details = message.fields.Details;
+      const progress = details['progress'] === true;
+      if (call === undefined) {
+        // A canceled call's progressive results may still come; only its final answer retires the id.
+        if (progress ? this.#abandoned.has(request) : this.#abandoned.take(request)) return;
+        throw new ProtocolViolation(`RESULT for CALL request ${request}, which is not pending`);
+      }
+      if (progress) {
+        if (!call.receiveProgress) throw new ProtocolViolation(`progressive RESULT for CALL request ${request}, which did not ask for progress`);
+        call.subscriber.next({ args: message.args, kwargs: message.kwargs, details, progress: true });
+        return;
+      }
+      this.#calls.delete(request);
+      call.subscriber.next({ args: message.args, kwargs: message.kwargs, details, progress: false });
+      call.subscriber.complete();
+      return;
+    }
+    if (message.code === 8) {
+      const request = message.fields['REQUEST.Request'];
+      const call = this.#calls.get(request);
+      if (call === undefined) {
+        if (this.#abandoned.take(request)) return;
+        throw new ProtocolViolation(`ERROR for CALL request ${request}, which is not pending`);
+      }
+      this.#calls.delete(request);
+      call.subscriber.error(wampErrorFrom(message));
+      return;
+    }
+    throw new ProtocolViolation(`${message.name} is not a caller message`);
+  }
+
+  end({ error }: SessionEnd): void {
+    const calls = [...this.#calls.values()];
+    this.#calls.clear();
+    this.#abandoned.clear();
+    for (const call of calls) call.subscriber.error(error);
+  }
+
+  size(): number {
+    return this.#calls.size + this.#abandoned.size;
+  }
+}
