@@ -22,11 +22,14 @@ export type AutobahnTarget =
 
 /** The autobahn npm package (untyped). */
 export const autobahn = require('autobahn') as any;
+// Autobahn warns on the console about every closed connection and every error a handler
+// raises on purpose in these specs: keep the spec output readable.
+(require('autobahn/lib/log.js') as { warn: (...args: unknown[]) => void }).warn = () => undefined;
 
 /** Opens an autobahn session; resolves once joined, rejects if the connection closes first. */
 export function openAutobahn(target: AutobahnTarget, realm = 'realm1', extra: Record<string, unknown> = {}): Promise<{ session: AutobahnSession; close: () => Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const options: Record<string, unknown> = { realm, max_retries: 0, retry_if_unreachable: false, ...extra };
+    const options: Record<string, unknown> = { realm, max_retries: 0, retry_if_unreachable: false, on_user_error: () => undefined, ...extra };
     if (target.kind === 'websocket') {
       options['url'] = target.url;
       options['serializers'] = [

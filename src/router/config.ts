@@ -1,5 +1,6 @@
 import type { MatchPolicy } from '../protocol/uri.js';
 import type { Authenticator } from './auth/authenticator.js';
+import type { Authorizer } from './authorize.js';
 import type { RealmAuthConfig } from './auth/config.js';
 import type { Logger } from './logger.js';
 
@@ -31,6 +32,8 @@ export interface RealmConfig {
   readonly authenticator?: Authenticator;
   /** Absent: every session may do everything. Present: only what its authrole allows. */
   readonly roles?: readonly RoleConfig[];
+  /** A dynamic authorizer, asked after the static role permissions allowed an action. */
+  readonly authorizer?: Authorizer;
 }
 
 /** Limits that protect the router from its peers; every one has a safe default. */

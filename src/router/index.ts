@@ -8,6 +8,8 @@ export { RouterSession } from './router-session.js';
 export type { Fanout, Inbound, Joined, Left, MetaNotice, Outbound, Routed } from './routed.js';
 export { stage } from './stage.js';
 export type { Emit, StageLogic } from './stage.js';
+export { authorize, authorizerFromRoles } from './authorize.js';
+export type { AuthorizationDecision, Authorizer, AuthorizeContext } from './authorize.js';
 export { broker, describeSubscription } from './broker.js';
 export type { BrokerContext } from './broker.js';
 export { dealer, describeRegistration } from './dealer.js';

@@ -65,6 +65,11 @@ function stringArg(args: unknown[], index: number, what: string): string {
   return value;
 }
 
+/** The reason given with a revocation: the operator's URI, or `wamp.error.revoked`. */
+function reasonOf(value: unknown): string {
+  return typeof value === 'string' && isValidUri(value) ? value : 'wamp.error.revoked';
+}
+
 function matchOf(options: unknown): MatchPolicy {
   const match = isDict(options) ? options['match'] : undefined;
   if (match === undefined) return 'exact';
@@ -165,6 +170,33 @@ class MetaLogic {
     return list.length;
   }
 
+  /**
+   * Removes a subscriber as an operator asked: UNSUBSCRIBED with request 0 tells a
+   * subscriber that announced subscription_revocation; the meta API reports the change.
+   */
+  #revokeSubscription(session: RealmSession, id: number, reason: string): void {
+    const store = this.#realm.subscriptions;
+    const sub = store.byId(id)!;
+    const { deleted } = store.unsubscribe(session, sub);
+    if (session.supports('subscriber', 'subscription_revocation')) {
+      this.#emit({ kind: 'out', session, message: createMessage('UNSUBSCRIBED', { 'UNSUBSCRIBE.Request': 0, Details: { subscription: id, reason } }) });
+    }
+    this.#publish('wamp.subscription.on_unsubscribe', [session.id, id]);
+    if (deleted) this.#publish('wamp.subscription.on_delete', [session.id, id]);
+  }
+
+  /** Removes a callee as an operator asked: UNREGISTERED with request 0 for a callee that announced registration_revocation. */
+  #revokeRegistration(session: RealmSession, id: number, reason: string): void {
+    const store = this.#realm.registrations;
+    const r = store.byId(id)!;
+    const { deleted } = store.remove(session, r);
+    if (session.supports('callee', 'registration_revocation')) {
+      this.#emit({ kind: 'out', session, message: createMessage('UNREGISTERED', { 'UNREGISTER.Request': 0, Details: { registration: id, reason } }) });
+    }
+    this.#publish('wamp.registration.on_unregister', [session.id, id]);
+    if (deleted) this.#publish('wamp.registration.on_delete', [session.id, id]);
+  }
+
   #table(): Map<string, MetaProcedure> {
     const realm = this.#realm;
     const roleFilter = (args: unknown[]): ((s: RealmSession) => boolean) => {
@@ -236,6 +268,16 @@ class MetaLogic {
       ['wamp.registration.lookup', (_c, args) => realm.registrations.lookup(stringArg(args, 0, 'procedure'), matchOf(args[1]))?.id ?? null],
       ['wamp.registration.match', (_c, args) => realm.registrations.best(stringArg(args, 0, 'procedure'))?.id ?? null],
       ['wamp.registration.get', (_c, args) => describeRegistration(registration(args))],
+      [
+        'wamp.registration.remove_callee',
+        (_c, args, kwargs) => {
+          const r = registration(args);
+          const callee = r.callees.find((entry) => entry.session.id === idArg(args, 1, 'callee'));
+          if (callee === undefined) throw new WampError(WampErrors.noSuchSession, [`session ${String(args[1])} is not a callee of registration ${r.id}`]);
+          this.#revokeRegistration(callee.session, r.id, reasonOf(args[2] ?? kwargs['reason']));
+          return undefined;
+        },
+      ],
       ['wamp.registration.list_callees', (_c, args) => registration(args).callees.map((c) => c.session.id)],
       ['wamp.registration.count_callees', (_c, args) => registration(args).callees.length],
       ['wamp.subscription.list', () => byPolicy(realm.subscriptions.all())],
@@ -249,6 +291,17 @@ class MetaLogic {
         },
       ],
       ['wamp.subscription.get', (_c, args) => describeSubscription(subscription(args))],
+      [
+        'wamp.subscription.remove_subscriber',
+        (_c, args, kwargs) => {
+          const sub = subscription(args);
+          const subscriberId = idArg(args, 1, 'subscriber');
+          const target = [...sub.subscribers].find((s) => s.id === subscriberId);
+          if (target === undefined) throw new WampError(WampErrors.noSuchSession, [`session ${subscriberId} is not subscribed to ${sub.id}`]);
+          this.#revokeSubscription(target, sub.id, reasonOf(args[2] ?? kwargs['reason']));
+          return undefined;
+        },
+      ],
       ['wamp.subscription.list_subscribers', (_c, args) => [...subscription(args).subscribers].map((s) => s.id)],
       ['wamp.subscription.count_subscribers', (_c, args) => subscription(args).subscribers.size],
     ]);

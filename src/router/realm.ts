@@ -3,6 +3,7 @@ import type { Subscription as RxSubscription } from 'rxjs';
 import type { WampMessage } from '../protocol/message.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { authenticatorFromConfig } from './auth/from-config.js';
+import { authorize } from './authorize.js';
 import { broker } from './broker.js';
 import type { EffectiveLimits, RealmConfig } from './config.js';
 import { dealer } from './dealer.js';
@@ -17,7 +18,7 @@ import { SubscriptionStore } from './subscription-store.js';
 
 /**
  * One realm: its sessions, and the pipeline their messages run through
- * (lifecycle → broker → dealer → meta → deliver).
+ * (lifecycle → authorize → broker → dealer → meta → deliver).
  */
 export class Realm {
   readonly name: string;
@@ -42,6 +43,7 @@ export class Realm {
     this.#pipeline = this.#inbound
       .pipe(
         lifecycle({ logger }),
+        authorize({ logger, roles: config.roles, authorizer: config.authorizer }),
         broker({ subscriptions: this.subscriptions, logger }),
         dealer({ registrations: this.registrations, logger }),
         meta({ realm: this, logger }),

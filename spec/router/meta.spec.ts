@@ -1,0 +1,232 @@
+import { filter, lastValueFrom } from 'rxjs';
+import type { WampEvent } from '../../src/index.js';
+import { WampError } from '../../src/protocol/errors.js';
+import { Router } from '../../src/router/router.js';
+import { callValue, collect, connectClient, firstKeeping, settled } from '../support/router-clients.js';
+import type { TestClient } from '../support/router-clients.js';
+
+const PRINCIPALS = {
+  alice: { ticket: 'a-secret', authrole: 'admin' },
+  bob: { ticket: 'b-secret', authrole: 'user' },
+  bobby: { ticket: 'b2-secret', authrole: 'user' },
+};
+
+describe('meta API (driven by WampClient sessions)', () => {
+  let router: Router;
+  let clients: TestClient[];
+
+  beforeEach(() => {
+    router = new Router({ realms: [{ name: 'realm1', auth: { ticket: { principals: PRINCIPALS } } }] });
+    clients = [];
+  });
+  afterEach(async () => {
+    await Promise.all(clients.map((c) => c.client.close()));
+    await router.close();
+  });
+
+  async function join(authid: keyof typeof PRINCIPALS): Promise<TestClient & { id: number }> {
+    const c = connectClient(router, { authid, ticket: PRINCIPALS[authid].ticket });
+    clients.push(c);
+    const session = await firstKeeping(c.client.session$);
+    return { ...c, id: session.id };
+  }
+
+  const idle = (predicate: () => boolean): Promise<void> =>
+    new Promise((resolve) => {
+      const poll = (): void => (predicate() ? resolve() : void setImmediate(poll));
+      poll();
+    });
+
+  describe('sessions', () => {
+    it('counts, lists (with authrole filter) and describes sessions', async () => {
+      const admin = await join('alice');
+      const user = await join('bob');
+      expect(await callValue(admin.client, 'wamp.session.count')).toBe(2);
+      expect(await callValue(admin.client, 'wamp.session.count', [['user']])).toBe(1);
+      expect((await callValue(admin.client, 'wamp.session.list')) as number[]).toEqual(jasmine.arrayWithExactContents([admin.id, user.id]));
+      expect(await callValue(admin.client, 'wamp.session.list', [['admin']])).toEqual([admin.id]);
+      const described = (await callValue(admin.client, 'wamp.session.get', [user.id])) as Record<string, unknown>;
+      expect(described).toEqual(jasmine.objectContaining({ session: user.id, authid: 'bob', authrole: 'user', authmethod: 'ticket' }));
+      const missing = await lastValueFrom(admin.client.call('wamp.session.get', [12345])).catch((e: unknown) => e);
+      expect((missing as WampError).uri).toBe('wamp.error.no_such_session');
+    });
+
+    it('publishes on_join and on_leave, also when the transport is cut without GOODBYE', async () => {
+      const watcher = await join('alice');
+      const joins = collect<WampEvent>(watcher.client.subscribe('wamp.session.on_join'));
+      const leaves = collect<WampEvent>(watcher.client.subscribe('wamp.session.on_leave'));
+      await settled(watcher.client);
+      const bob = await join('bob');
+      const joined = await joins.next();
+      expect(joined.args[0]).toEqual(jasmine.objectContaining({ session: bob.id, authid: 'bob', authrole: 'user' }));
+      bob.cut();
+      const left = await leaves.next();
+      expect(left.args).toEqual([bob.id, 'bob', 'user']);
+      expect(router.realm('realm1')!.sessionCount).toBe(1);
+    });
+
+    it('kills one session, by authid, by authrole, and all but the caller', async () => {
+      const admin = await join('alice');
+      const b1 = await join('bob');
+      await join('bobby');
+      const leaves = collect<WampEvent>(admin.client.subscribe('wamp.session.on_leave'));
+      await settled(admin.client);
+      await lastValueFrom(admin.client.call('wamp.session.kill', [b1.id], { reason: 'com.app.kicked', message: 'bye' }));
+      expect((await leaves.next()).args[0]).toBe(b1.id);
+      const self = await lastValueFrom(admin.client.call('wamp.session.kill', [admin.id])).catch((e: unknown) => e);
+      expect(self).toEqual(jasmine.any(WampError));
+      const b2 = await join('bob');
+      expect(await callValue(admin.client, 'wamp.session.kill_by_authid', ['bob'])).toEqual([b2.id]);
+      await leaves.next();
+      await join('bob');
+      await join('bobby');
+      // The first bobby, and the new bob and bobby.
+      expect(await callValue(admin.client, 'wamp.session.kill_by_authrole', ['user'])).toBe(3);
+      for (let i = 0; i < 3; i++) await leaves.next();
+      await join('bob');
+      await join('alice');
+      expect(await callValue(admin.client, 'wamp.session.kill_all')).toBe(2);
+      await leaves.next();
+      await leaves.next();
+      expect(await callValue(admin.client, 'wamp.session.count')).toBe(1);
+    });
+  });
+
+  describe('registrations', () => {
+    it('reports create/register/unregister/delete and answers list, lookup, match, get and callees', async () => {
+      const admin = await join('alice');
+      const events = collect<string>(
+        new (await import('rxjs')).Observable<string>((subscriber) => {
+          const subs = ['on_create', 'on_register', 'on_unregister', 'on_delete'].map((name) =>
+            admin.client.subscribe(`wamp.registration.${name}`).subscribe(() => subscriber.next(name)),
+          );
+          return () => subs.forEach((s) => s.unsubscribe());
+        }),
+      );
+      await settled(admin.client);
+      const callee = await join('bob');
+      const registration = callee.client.register('com.app.add', (args) => (args[0] as number) + (args[1] as number), { invoke: 'roundrobin' }).subscribe();
+      const exactId = await waitForValue(() => callValue(admin.client, 'wamp.registration.lookup', ['com.app.add']));
+      const prefix = await firstKeeping(callee.client.register('com.app', () => 'prefix', { match: 'prefix' }));
+      expect(await events.next()).toBe('on_create');
+      expect(await events.next()).toBe('on_register');
+      expect(await callValue(admin.client, 'wamp.registration.list')).toEqual({ exact: [exactId], prefix: [prefix.id], wildcard: [] });
+      expect(await callValue(admin.client, 'wamp.registration.lookup', ['com.app', { match: 'prefix' }])).toBe(prefix.id);
+      expect(await callValue(admin.client, 'wamp.registration.lookup', ['com.nothing'])).toBeNull();
+      expect(await callValue(admin.client, 'wamp.registration.match', ['com.app.add'])).toBe(exactId);
+      expect(await callValue(admin.client, 'wamp.registration.match', ['com.app.sub'])).toBe(prefix.id);
+      expect(await callValue(admin.client, 'wamp.registration.get', [exactId])).toEqual(jasmine.objectContaining({ id: exactId, uri: 'com.app.add', match: 'exact', invoke: 'roundrobin' }));
+      expect(await callValue(admin.client, 'wamp.registration.list_callees', [exactId])).toEqual([callee.id]);
+      expect(await callValue(admin.client, 'wamp.registration.count_callees', [exactId])).toBe(1);
+      const missing = await lastValueFrom(admin.client.call('wamp.registration.get', [1])).catch((e: unknown) => e);
+      expect((missing as WampError).uri).toBe('wamp.error.no_such_registration');
+      registration.unsubscribe();
+      const order: string[] = [];
+      while (!order.includes('on_delete')) order.push(await events.next());
+      expect(order).toEqual(['on_create', 'on_register', 'on_unregister', 'on_delete']);
+    });
+
+    it('revokes a callee with remove_callee: UNREGISTERED with request 0, and the registration is gone', async () => {
+      const admin = await join('alice');
+      const callee = await join('bob');
+      let completed = false;
+      const reg = await new Promise<{ id: number }>((resolve, reject) =>
+        callee.client.register('com.app.p', () => 1).subscribe({ next: resolve, error: reject, complete: () => (completed = true) }),
+      );
+      await callValue(admin.client, 'wamp.registration.remove_callee', [reg.id, callee.id, 'com.app.revoked']);
+      await idle(() => completed);
+      expect(router.realm('realm1')!.registrations.size).toBe(0);
+      const error = await lastValueFrom(admin.client.call('com.app.p')).catch((e: unknown) => e);
+      expect((error as WampError).uri).toBe('wamp.error.no_such_procedure');
+    });
+  });
+
+  describe('subscriptions', () => {
+    it('reports create/subscribe/unsubscribe/delete and answers list, lookup, match, get and subscribers', async () => {
+      const admin = await join('alice');
+      // Only what the user's session does: the admin's own meta subscriptions are reported too.
+      let userId = 0;
+      const about = (topic: string) => collect<WampEvent>(admin.client.subscribe(topic).pipe(filter((e) => e.args[0] === userId)));
+      const created = about('wamp.subscription.on_create');
+      const subscribed = about('wamp.subscription.on_subscribe');
+      const unsubscribed = about('wamp.subscription.on_unsubscribe');
+      const deleted = about('wamp.subscription.on_delete');
+      await settled(admin.client);
+      const user = await join('bob');
+      userId = user.id;
+      const exact = user.client.subscribe('com.app.topic').subscribe();
+      const wildcard = user.client.subscribe('com..topic', { match: 'wildcard' }).subscribe();
+      await settled(user.client);
+      const createdEvent = await created.next();
+      expect(createdEvent.args[0]).toBe(user.id);
+      expect(createdEvent.args[1]).toEqual(jasmine.objectContaining({ uri: 'com.app.topic', match: 'exact' }));
+      expect((await subscribed.next()).args[0]).toBe(user.id);
+      const exactId = (await callValue(admin.client, 'wamp.subscription.lookup', ['com.app.topic'])) as number;
+      const wildcardId = (await callValue(admin.client, 'wamp.subscription.lookup', ['com..topic', { match: 'wildcard' }])) as number;
+      const list = (await callValue(admin.client, 'wamp.subscription.list')) as Record<string, number[]>;
+      expect(list['exact']).toContain(exactId);
+      expect(list['wildcard']).toEqual([wildcardId]);
+      expect((await callValue(admin.client, 'wamp.subscription.match', ['com.app.topic'])) as number[]).toEqual(jasmine.arrayWithExactContents([exactId, wildcardId]));
+      expect(await callValue(admin.client, 'wamp.subscription.match', ['org.nothing'])).toBeNull();
+      expect(await callValue(admin.client, 'wamp.subscription.get', [exactId])).toEqual(jasmine.objectContaining({ id: exactId, uri: 'com.app.topic', match: 'exact' }));
+      expect(await callValue(admin.client, 'wamp.subscription.list_subscribers', [exactId])).toEqual([user.id]);
+      expect(await callValue(admin.client, 'wamp.subscription.count_subscribers', [exactId])).toBe(1);
+      exact.unsubscribe();
+      expect((await unsubscribed.next()).args).toEqual([user.id, exactId]);
+      expect((await deleted.next()).args).toEqual([user.id, exactId]);
+      wildcard.unsubscribe();
+    });
+
+    it('revokes a subscriber with remove_subscriber: its Observable completes and no event reaches it', async () => {
+      const admin = await join('alice');
+      const user = await join('bob');
+      let completed = false;
+      user.client.subscribe('com.app.topic').subscribe({ complete: () => (completed = true) });
+      await settled(user.client);
+      const id = (await callValue(admin.client, 'wamp.subscription.lookup', ['com.app.topic'])) as number;
+      await callValue(admin.client, 'wamp.subscription.remove_subscriber', [id, user.id]);
+      await idle(() => completed);
+      expect(router.realm('realm1')!.subscriptions.size).toBe(0);
+    });
+  });
+
+  describe('testaments', () => {
+    for (const how of ['cut', 'goodbye'] as const) {
+      it(`publishes a session's testaments when it ends (${how === 'cut' ? 'transport cut' : 'GOODBYE'})`, async () => {
+        const watcher = await join('alice');
+        const wills = collect<WampEvent>(watcher.client.subscribe('com.app.testament'));
+        await settled(watcher.client);
+        const user = await join('bob');
+        await callValue(user.client, 'wamp.session.add_testament', ['com.app.testament', ['gone', 1], { who: 'bob' }]);
+        await callValue(user.client, 'wamp.session.add_testament', ['com.app.testament', ['detached'], {}], { scope: 'detached' }).catch(() => undefined);
+        if (how === 'cut') user.cut();
+        else await user.client.close();
+        const first = await wills.next();
+        const second = await wills.next();
+        expect([first.args, second.args]).toEqual(jasmine.arrayWithExactContents([['gone', 1], ['detached']]));
+        expect(first.args[0] === 'gone' ? first.kwargs : second.kwargs).toEqual({ who: 'bob' });
+      });
+    }
+
+    it('flushes testaments so that none is published', async () => {
+      const watcher = await join('alice');
+      const wills = collect<WampEvent>(watcher.client.subscribe('com.app.testament'));
+      const leaves = collect<WampEvent>(watcher.client.subscribe('wamp.session.on_leave'));
+      await settled(watcher.client);
+      const user = await join('bob');
+      await callValue(user.client, 'wamp.session.add_testament', ['com.app.testament', ['gone']]);
+      expect(await callValue(user.client, 'wamp.session.flush_testaments')).toBe(1);
+      user.cut();
+      await leaves.next();
+      await settled(watcher.client);
+      expect(wills.values).toEqual([]);
+    });
+  });
+});
+
+async function waitForValue<T>(read: () => Promise<T>): Promise<T> {
+  for (;;) {
+    const value = await read();
+    if (value !== null && value !== undefined) return value;
+  }
+}
