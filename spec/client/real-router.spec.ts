@@ -69,9 +69,8 @@ describe('WampClient against the rxwamp Router', () => {
     const publisher = make('wamp.2.cbor');
     const events = subscriber.subscribe('com.example.topic').pipe(take(2), toArray());
     const received = lastValueFrom(events);
-    await firstValueFrom(subscriber.session$);
-    // Let SUBSCRIBE reach the router before publishing.
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // A call answered on the same session means the router has handled its SUBSCRIBE.
+    await lastValueFrom(subscriber.call('wamp.session.count'));
     const ack = await lastValueFrom(publisher.publish('com.example.topic', [1], {}, { acknowledge: true }));
     await lastValueFrom(publisher.publish('com.example.topic', [2], { k: 'v' }), { defaultValue: undefined });
     expect(ack.id).toEqual(jasmine.any(Number));
@@ -130,7 +129,8 @@ describe('WampClient against the rxwamp Router', () => {
     const sub = caller.subscribe('com.example.t').subscribe();
     await firstValueFrom(caller.session$.pipe(filter((s) => s.internalSize() > 0)));
     sub.unsubscribe();
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // The UNSUBSCRIBE is answered before this later call is.
+    await lastValueFrom(caller.call('wamp.session.count'));
     expect(caller.internalSize()).toBe(0);
   });
 });
