@@ -1,5 +1,6 @@
 import type { Subscription } from 'rxjs';
 import type { Dict } from '../../src/protocol/dict.js';
+import { ROUTER_ROLES } from '../../src/router/router-roles.js';
 import { JsonSerializer } from '../../src/serialization/json.js';
 import { loopbackPair } from '../../src/transport/loopback.js';
 import type { Frame, Transport } from '../../src/transport/transport.js';
@@ -7,31 +8,8 @@ import type { Frame, Transport } from '../../src/transport/transport.js';
 /** A message as the scripted router sees it: the array form, code first. */
 export type Wire = unknown[];
 
-/** Every router feature the client may ask for. */
-export const FULL_ROUTER_ROLES: Dict = {
-  broker: {
-    features: {
-      publisher_identification: true,
-      pattern_based_subscription: true,
-      subscriber_blackwhite_listing: true,
-      publisher_exclusion: true,
-      subscription_revocation: true,
-      event_retention: true,
-    },
-  },
-  dealer: {
-    features: {
-      caller_identification: true,
-      pattern_based_registration: true,
-      shared_registration: true,
-      call_timeout: true,
-      call_canceling: true,
-      progressive_call_results: true,
-      progressive_call_invocations: true,
-      registration_revocation: true,
-    },
-  },
-};
+/** Every router feature the client may ask for: what the real rxwamp router announces. */
+export const FULL_ROUTER_ROLES: Dict = ROUTER_ROLES as Dict;
 
 const NAMES: Record<number, string> = {
   1: 'HELLO', 3: 'ABORT', 5: 'AUTHENTICATE', 6: 'GOODBYE', 8: 'ERROR', 16: 'PUBLISH', 32: 'SUBSCRIBE', 34: 'UNSUBSCRIBE',

@@ -1,4 +1,4 @@
-import { BehaviorSubject, defer, filter, first, Observable, share, switchMap, catchError, throwError, timer, EmptyError, finalize } from 'rxjs';
+import { BehaviorSubject, defer, filter, first, Observable, switchMap, catchError, throwError, timer, EmptyError } from 'rxjs';
 import { Subscription } from 'rxjs';
 import type { Dict } from '../protocol/dict.js';
 import { WampError, WampErrors } from '../protocol/errors.js';
@@ -6,6 +6,7 @@ import { serializerFor } from '../serialization/registry.js';
 import type { Transport } from '../transport/transport.js';
 import type { CallOptions, CallResult, Handler, Publication, PublishOptions, Registration, RegisterOptions, SubscribeOptions, WampEvent } from '../session/role-types.js';
 import { optionsKey } from '../session/roles/options-key.js';
+import { sharedByKey } from '../session/shared-by-key.js';
 import { WampSession } from '../session/wamp-session.js';
 import { authMethodsOf } from './auth-shorthand.js';
 import { backoffDelay, reconnectPolicy } from './backoff.js';
@@ -137,20 +138,7 @@ export class WampClient {
   }
 
   #sharedAcrossSessions<T>(key: string, work: (session: WampSession) => Observable<T>): Observable<T> {
-    return defer(() => {
-      let shared = this.#shared.get(key) as Observable<T> | undefined;
-      if (shared === undefined) {
-        const created: Observable<T> = this.#acrossSessions(work).pipe(
-          finalize(() => {
-            if (this.#shared.get(key) === created) this.#shared.delete(key);
-          }),
-          share(),
-        );
-        this.#shared.set(key, created);
-        shared = created;
-      }
-      return shared;
-    });
+    return sharedByKey(this.#shared as Map<string, Observable<T>>, key, () => this.#acrossSessions(work));
   }
 
   /** Starts the connection loop once: connect, run the session, reconnect with backoff. */

@@ -1,8 +1,9 @@
-import { defer, finalize, Observable, share } from 'rxjs';
+import { Observable } from 'rxjs';
 import type { Subscriber } from 'rxjs';
 import { ProtocolViolation } from '../../protocol/errors.js';
 import { createMessage } from '../../protocol/message.js';
 import type { WampMessage } from '../../protocol/message.js';
+import { sharedByKey } from '../shared-by-key.js';
 import { wampErrorFrom } from '../wamp-error-from.js';
 import type { SubscribeOptions, WampEvent } from '../role-types.js';
 import type { RoleHandler, SessionContext, SessionEnd } from '../session-context.js';
@@ -38,20 +39,7 @@ export class SubscriberRole implements RoleHandler {
   /** A cold Observable of EVENTs, shared by all Rx subscribers of the same topic and options. */
   subscribe(topic: string, options: SubscribeOptions = {}): Observable<WampEvent> {
     const key = `${topic}\u0000${optionsKey(options)}`;
-    return defer(() => {
-      let shared = this.#shared.get(key);
-      if (shared === undefined) {
-        const created: Observable<WampEvent> = this.#open(topic, options).pipe(
-          finalize(() => {
-            if (this.#shared.get(key) === created) this.#shared.delete(key);
-          }),
-          share(),
-        );
-        this.#shared.set(key, created);
-        shared = created;
-      }
-      return shared;
-    });
+    return sharedByKey(this.#shared, key, () => this.#open(topic, options));
   }
 
   #open(topic: string, options: SubscribeOptions): Observable<WampEvent> {
