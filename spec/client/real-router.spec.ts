@@ -64,6 +64,24 @@ describe('WampClient against the rxwamp Router', () => {
     ]);
   });
 
+  it('streams Observable call arguments as progressive call invocations to the callee', async () => {
+    const callee = make();
+    const caller = make('wamp.2.msgpack');
+    await firstKeeping(
+      callee.register('com.example.sum', (args, _kwargs, details) => {
+        // The first chunk arrives as the invocation's own args; the rest on chunks$.
+        const rest = details.chunks$;
+        if (rest === undefined) return args[0];
+        return new Promise<number>((resolve) => {
+          let total = args[0] as number;
+          rest.subscribe({ next: (chunk) => (total += chunk.args[0] as number), complete: () => resolve(total) });
+        });
+      }),
+    );
+    const result = await lastValueFrom(caller.call('com.example.sum', of([1], [2], [3], [4])));
+    expect(result.args).toEqual([10]);
+  });
+
   it('delivers events to a subscriber and acknowledges publications', async () => {
     const subscriber = make();
     const publisher = make('wamp.2.cbor');

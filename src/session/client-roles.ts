@@ -32,6 +32,7 @@ export const CLIENT_ROLES: RolesAnnouncement = {
       shared_registration: true,
       call_canceling: true,
       progressive_call_results: true,
+      progressive_call_invocations: true,
       registration_revocation: true,
     },
   },
