@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, Observable, of, toArray } from 'rxjs';
 import { WampClient } from '../../src/client/wamp-client.js';
-import type { SerializerName } from '../../src/serialization/registry.js';
+import type { SerializerName } from '../../src/serialization/serializer.js';
 import { listen } from '../../src/node/listen.js';
 import type { RouterServer } from '../../src/node/listen.js';
 import { WampError } from '../../src/protocol/errors.js';

@@ -190,6 +190,31 @@ describe('meta API (driven by WampClient sessions)', () => {
     });
   });
 
+  describe('event history', () => {
+    it('returns the latest events of a topic with a configured history, oldest first', async () => {
+      await router.close();
+      router = new Router({
+        realms: [{ name: 'realm1', auth: { ticket: { principals: PRINCIPALS } }, history: [{ uri: 'com.app.ticker', limit: 3 }] }],
+      });
+      const admin = await join('alice');
+      const user = await join('bob');
+      const feed = user.client.subscribe('com.app.ticker').subscribe();
+      const other = user.client.subscribe('com.app.other').subscribe();
+      await settled(user.client);
+      for (let i = 1; i <= 5; i++) await lastValueFrom(admin.client.publish('com.app.ticker', [i], { n: i }, { acknowledge: true, disclose_me: i === 5 }));
+      const id = (await callValue(admin.client, 'wamp.subscription.lookup', ['com.app.ticker'])) as number;
+      const events = (await callValue(admin.client, 'wamp.subscription.get_events', [id])) as Array<Record<string, unknown>>;
+      expect(events.map((e) => e['args'])).toEqual([[3], [4], [5]]);
+      expect(events[2]).toEqual(jasmine.objectContaining({ topic: 'com.app.ticker', subscription: id, kwargs: { n: 5 }, publisher: admin.id }));
+      expect(((await callValue(admin.client, 'wamp.subscription.get_events', [id, 1])) as unknown[]).length).toBe(1);
+      const otherId = (await callValue(admin.client, 'wamp.subscription.lookup', ['com.app.other'])) as number;
+      const refused = await lastValueFrom(admin.client.call('wamp.subscription.get_events', [otherId])).catch((e: unknown) => e);
+      expect((refused as WampError).uri).toBe('wamp.error.feature_not_supported');
+      feed.unsubscribe();
+      other.unsubscribe();
+    });
+  });
+
   describe('testaments', () => {
     for (const how of ['cut', 'goodbye'] as const) {
       it(`publishes a session's testaments when it ends (${how === 'cut' ? 'transport cut' : 'GOODBYE'})`, async () => {

@@ -62,6 +62,13 @@ export function parseRouterConfig(value: unknown): RouterFileConfig {
       } catch (error) {
         throw new ConfigError(`realms[${i}].auth: ${error instanceof Error ? error.message : String(error)}`);
       }
+      const history = realm['history'];
+      if (history !== undefined && !Array.isArray(history)) throw new ConfigError(`realms[${i}].history must be a list`);
+      (history ?? []).forEach((h: unknown, j: number) => {
+        if (!isObject(h) || typeof h['uri'] !== 'string' || typeof h['limit'] !== 'number' || !(h['limit'] >= 1)) {
+          throw new ConfigError(`realms[${i}].history[${j}] needs a uri and a limit of at least 1`);
+        }
+      });
       const roles = realm['roles'];
       if (roles !== undefined && !Array.isArray(roles)) throw new ConfigError(`realms[${i}].roles must be a list`);
       (roles ?? []).forEach((role: unknown, j: number) => {

@@ -6,6 +6,7 @@ import type { Message } from '../protocol/message.js';
 import { isReservedUri, isValidPattern, isValidUri, uriMatches } from '../protocol/uri.js';
 import type { MatchPolicy } from '../protocol/uri.js';
 import type { MonoTypeOperatorFunction } from 'rxjs';
+import type { EventHistory } from './event-history.js';
 import type { Logger } from './logger.js';
 import type { RealmSession } from './realm-session.js';
 import { explainedError } from './replies.js';
@@ -24,6 +25,8 @@ const UNSUBSCRIBE = 34;
 export interface BrokerContext {
   readonly subscriptions: SubscriptionStore;
   readonly logger: Logger;
+  /** The realm's event history, when it keeps one. */
+  readonly history?: EventHistory;
   /** Are `wamp.*` topics open to clients' PUBLISH (only the router's own meta events use them)? */
   readonly strictUris?: boolean;
 }
@@ -55,11 +58,13 @@ export function broker(context: BrokerContext): MonoTypeOperatorFunction<Routed>
 
 class BrokerLogic {
   readonly #store: SubscriptionStore;
+  readonly #history: EventHistory | undefined;
   readonly #emit: Emit;
   readonly #retained = new Map<string, Retained>();
 
   constructor(context: BrokerContext, emit: Emit) {
     this.#store = context.subscriptions;
+    this.#history = context.history?.empty === false ? context.history : undefined;
     this.#emit = emit;
   }
 
@@ -106,6 +111,10 @@ class BrokerLogic {
       { topic, id: publication, details, args, kwargs, payload: message.payload, eligibility, except: message.publisherWantsToBeExcluded() ? session : undefined },
       this.#emit,
     );
+    if (this.#history !== undefined) {
+      const publisher = details['publisher'] as number | undefined;
+      this.#history.record({ timestamp: new Date().toISOString(), topic, publication, args: args ?? [], kwargs: kwargs ?? {}, ...(publisher !== undefined ? { publisher } : {}) });
+    }
     if (options['retain'] === true) {
       this.#retained.set(topic, { topic, publication, details, args, kwargs, payload: message.payload, eligible: eligibility ?? {} });
     }

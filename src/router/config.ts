@@ -1,6 +1,7 @@
 import type { MatchPolicy } from '../protocol/uri.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { Authorizer } from './authorize.js';
+import type { EventHistoryConfig } from './event-history.js';
 import type { RealmAuthConfig } from './auth/config.js';
 import type { Logger } from './logger.js';
 
@@ -34,6 +35,8 @@ export interface RealmConfig {
   readonly roles?: readonly RoleConfig[];
   /** A dynamic authorizer, asked after the static role permissions allowed an action. */
   readonly authorizer?: Authorizer;
+  /** Topics whose latest events the broker keeps for `wamp.subscription.get_events`. */
+  readonly history?: readonly EventHistoryConfig[];
 }
 
 /** Limits that protect the router from its peers; every one has a safe default. */

@@ -18,6 +18,8 @@ export { meta } from './meta.js';
 export type { MetaContext, MetaRealm } from './meta.js';
 export { lifecycle } from './lifecycle.js';
 export { deliver } from './deliver.js';
+export { EventHistory } from './event-history.js';
+export type { EventHistoryConfig, StoredEvent } from './event-history.js';
 export { SubscriptionStore } from './subscription-store.js';
 export type { Subscription } from './subscription-store.js';
 export { RegistrationStore, pickCallee } from './registration-store.js';

@@ -9,6 +9,7 @@ import { isValidUri } from '../protocol/uri.js';
 import type { MatchPolicy } from '../protocol/uri.js';
 import { describeSubscription } from './broker.js';
 import { describeRegistration } from './dealer.js';
+import type { EventHistory } from './event-history.js';
 import type { Logger } from './logger.js';
 import { eligibilityOf, emitEvents } from './publication.js';
 import type { RealmSession } from './realm-session.js';
@@ -27,6 +28,7 @@ export interface MetaRealm {
   readonly sessions: ReadonlyMap<number, RealmSession>;
   readonly subscriptions: SubscriptionStore;
   readonly registrations: RegistrationStore;
+  readonly history: EventHistory;
 }
 
 /** What the meta stage needs. */
@@ -300,6 +302,19 @@ class MetaLogic {
           if (target === undefined) throw new WampError(WampErrors.noSuchSession, [`session ${subscriberId} is not subscribed to ${sub.id}`]);
           this.#revokeSubscription(target, sub.id, reasonOf(args[2] ?? kwargs['reason']));
           return undefined;
+        },
+      ],
+      [
+        'wamp.subscription.get_events',
+        (_c, args) => {
+          const sub = subscription(args);
+          const limit = args[1];
+          if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)) {
+            throw new WampError(WampErrors.invalidArgument, ['limit must be a positive integer']);
+          }
+          const events = realm.history.events(sub.topic, sub.match, limit);
+          if (events === undefined) throw new WampError(WampErrors.featureNotSupported, [`no event history is kept for '${sub.topic}' (${sub.match})`]);
+          return events.map((e) => ({ ...e, subscription: sub.id }));
         },
       ],
       ['wamp.subscription.list_subscribers', (_c, args) => [...subscription(args).subscribers].map((s) => s.id)],

@@ -7,6 +7,7 @@ import { authorize } from './authorize.js';
 import { broker } from './broker.js';
 import type { EffectiveLimits, RealmConfig } from './config.js';
 import { dealer } from './dealer.js';
+import { EventHistory } from './event-history.js';
 import { deliver } from './deliver.js';
 import { lifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
@@ -26,6 +27,8 @@ export class Realm {
   readonly sessions = new Map<number, RealmSession>();
   readonly subscriptions = new SubscriptionStore();
   readonly registrations = new RegistrationStore();
+  /** The events kept for `wamp.subscription.get_events`, per the realm's `history` config. */
+  readonly history: EventHistory;
   readonly #inbound = new Subject<Routed>();
   readonly #pipeline: RxSubscription;
   /** Routed values waiting while the pipeline is busy: one message at a time, in order. */
@@ -40,11 +43,12 @@ export class Realm {
     this.name = config.name;
     this.#limits = limits;
     this.authenticator = config.authenticator ?? authenticatorFromConfig(config.auth);
+    this.history = new EventHistory(config.history);
     this.#pipeline = this.#inbound
       .pipe(
         lifecycle({ logger }),
         authorize({ logger, roles: config.roles, authorizer: config.authorizer }),
-        broker({ subscriptions: this.subscriptions, logger }),
+        broker({ subscriptions: this.subscriptions, history: this.history, logger }),
         dealer({ registrations: this.registrations, logger }),
         meta({ realm: this, logger }),
       )

@@ -9,6 +9,7 @@ export const ROUTER_ROLES: RolesAnnouncement = {
       subscriber_blackwhite_listing: true,
       pattern_based_subscription: true,
       event_retention: true,
+      event_history: true,
       subscription_revocation: true,
       session_meta_api: true,
       subscription_meta_api: true,
