@@ -62,6 +62,7 @@ describe('meta API (driven by WampClient sessions)', () => {
       bob.cut();
       const left = await leaves.next();
       expect(left.args).toEqual([bob.id, 'bob', 'user']);
+      expect(left.kwargs).toEqual({ reason: 'transport.closed' });
       expect(router.realm('realm1')!.sessionCount).toBe(1);
     });
 

@@ -48,16 +48,19 @@ export interface RouterServer {
  */
 export async function listen(router: Router, options: ListenOptions): Promise<RouterServer> {
   const limits = router.limits;
+  // A silent peer is pinged after half the idle timeout and dropped if the answer takes the other half.
+  const half = Math.max(1, Math.floor(limits.idleTimeoutMs / 2));
+  const keepalive = limits.idleTimeoutMs > 0 ? { keepalive: { intervalMs: half, timeoutMs: half } } : {};
   const starting: Array<Promise<TransportServer>> = [];
   if (options.websocket !== undefined) {
     const ws = options.websocket;
-    starting.push(serveWebSocket({ host: ws.host ?? '127.0.0.1', port: ws.port, path: ws.path ?? '/ws', maxMessageSize: limits.maxMessageSize }));
+    starting.push(serveWebSocket({ host: ws.host ?? '127.0.0.1', port: ws.port, path: ws.path ?? '/ws', maxMessageSize: limits.maxMessageSize, ...keepalive }));
   }
   if (options.rawsocket !== undefined) {
-    starting.push(serveRawSocket({ host: options.rawsocket.host ?? '127.0.0.1', port: options.rawsocket.port, maxMessageSize: limits.maxMessageSize, handshakeTimeoutMs: limits.handshakeTimeoutMs }));
+    starting.push(serveRawSocket({ host: options.rawsocket.host ?? '127.0.0.1', port: options.rawsocket.port, maxMessageSize: limits.maxMessageSize, handshakeTimeoutMs: limits.handshakeTimeoutMs, ...keepalive }));
   }
   if (options.unix !== undefined) {
-    starting.push(serveRawSocket({ path: options.unix.path, maxMessageSize: limits.maxMessageSize, handshakeTimeoutMs: limits.handshakeTimeoutMs }));
+    starting.push(serveRawSocket({ path: options.unix.path, maxMessageSize: limits.maxMessageSize, handshakeTimeoutMs: limits.handshakeTimeoutMs, ...keepalive }));
   }
   const settled = await Promise.allSettled(starting);
   const servers = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));

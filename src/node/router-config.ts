@@ -88,7 +88,8 @@ export function parseRouterConfig(value: unknown): RouterFileConfig {
   if (limits !== undefined) {
     if (!isObject(limits)) throw new ConfigError('limits must be an object');
     for (const [key, limit] of Object.entries(limits)) {
-      if (typeof limit !== 'number' || !(limit > 0)) throw new ConfigError(`limits.${key} must be a positive number`);
+      const least = key === 'idleTimeoutMs' ? 0 : Number.MIN_VALUE;
+      if (typeof limit !== 'number' || !(limit >= least)) throw new ConfigError(`limits.${key} must be a ${least === 0 ? 'non-negative' : 'positive'} number`);
     }
   }
   const logLevel = value['logLevel'];

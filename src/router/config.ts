@@ -53,6 +53,19 @@ export interface RouterLimits {
   readonly handshakeTimeoutMs?: number;
   /** Milliseconds a GOODBYE the router sent waits for an answer (default 2,000). */
   readonly goodbyeTimeoutMs?: number;
+  /** Subscriptions one session may hold (default 1,000). */
+  readonly maxSubscriptionsPerSession?: number;
+  /** Registrations one session may hold (default 1,000). */
+  readonly maxRegistrationsPerSession?: number;
+  /** Calls one session may have waiting for their final RESULT or ERROR (default 1,000). */
+  readonly maxPendingCallsPerSession?: number;
+  /** Deepest nesting of arrays and objects in a message's fields (default 64). */
+  readonly maxPayloadDepth?: number;
+  /**
+   * Milliseconds a connection may stay silent: listeners PING it every half of this and
+   * drop it when the answer takes longer than the other half (default 60,000; 0 = off).
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 /** Everything `new Router()` takes; the same shapes as the config file's `realms` and `limits`. */
@@ -65,8 +78,8 @@ export interface RouterConfig {
   readonly logger?: Logger;
 }
 
-/** The limits with every default filled in. */
-export type EffectiveLimits = Required<RouterLimits>;
+/** The limits of config.ts that `effectiveLimits` fills in (the per-session ones are filled by limits.ts). */
+export type EffectiveLimits = Required<Pick<RouterLimits, 'maxMessageSize' | 'maxOutboundQueue' | 'maxSessions' | 'maxSessionsPerRealm' | 'handshakeTimeoutMs' | 'goodbyeTimeoutMs'>>;
 
 /** Fills in the defaults of the limits. */
 export function effectiveLimits(limits: RouterLimits = {}): EffectiveLimits {

@@ -1,4 +1,5 @@
 import type { Observer } from 'rxjs';
+import type { WampMessage } from '../protocol/message.js';
 import type { Serializer } from '../serialization/serializer.js';
 import type { Frame } from '../transport/transport.js';
 import type { Logger } from './logger.js';
@@ -18,17 +19,18 @@ export function deliver(logger: Logger): Observer<Routed> {
         case 'fanout': {
           // Most realms use one or two serializers: a short list beats a Map here.
           let serializers: Serializer[] | undefined;
-          let frames: Frame[] | undefined;
+          let frames: Array<Frame | undefined> | undefined;
           for (const session of routed.sessions) {
             if (session === routed.except || !session.open) continue;
             const serializer = session.serializer;
             let at = serializers === undefined ? -1 : serializers.indexOf(serializer);
             if (at < 0) {
               (serializers ??= []).push(serializer);
-              (frames ??= []).push(serializer.encode(routed.message));
+              (frames ??= []).push(encodeOrLog(serializer, routed.message, logger));
               at = serializers.length - 1;
             }
-            session.sendFrame(frames![at]!);
+            const frame = frames![at];
+            if (frame !== undefined) session.sendFrame(frame);
           }
           return;
         }
@@ -44,4 +46,14 @@ export function deliver(logger: Logger): Observer<Routed> {
     },
     complete() {},
   };
+}
+
+/** Encodes a fanout message; one that this serialization cannot carry (a CBOR BigInt in JSON) is logged and dropped. */
+function encodeOrLog(serializer: Serializer, message: WampMessage, logger: Logger): Frame | undefined {
+  try {
+    return serializer.encode(message);
+  } catch (error) {
+    logger.log('warn', 'encode_failed', { type: message.name, serializer: serializer.id, error: error instanceof Error ? error.message : String(error) });
+    return undefined;
+  }
 }

@@ -115,7 +115,8 @@ class MetaLogic {
         this.#flushTestaments(routed.session, 'detached', true);
         this.#flushTestaments(routed.session, 'destroyed', true);
         this.#testaments.delete(routed.session);
-        return this.#publish('wamp.session.on_leave', [routed.session.id, routed.session.authid, routed.session.authrole]);
+        // The close reason (a slow consumer's limit, a kill, a cut transport) rides in ArgumentsKw.
+        return this.#publish('wamp.session.on_leave', [routed.session.id, routed.session.authid, routed.session.authrole], { reason: routed.reason });
     }
     this.#emit(routed);
   }

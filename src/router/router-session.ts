@@ -9,9 +9,13 @@ import type { Message, WampMessage } from '../protocol/message.js';
 import { isValidUri } from '../protocol/uri.js';
 import type { Serializer } from '../serialization/serializer.js';
 import type { Frame, Transport } from '../transport/transport.js';
+import { TransportError } from '../transport/transport.js';
 import type { AuthChallenge, AuthIdentity, AuthOutcome, AuthRefusal } from './auth/authenticator.js';
 import { runAuthenticator, verifyChallenge } from './auth/resolve-outcome.js';
+import { frameOctets, LimitErrors, nestedDeeperThan } from './limits.js';
+import type { HardeningLimits } from './limits.js';
 import type { Logger } from './logger.js';
+import { OutboundBacklog } from './outbound-backlog.js';
 import type { Realm } from './realm.js';
 import type { RealmSession } from './realm-session.js';
 import { ROUTER_ROLES } from './router-roles.js';
@@ -28,6 +32,8 @@ export interface SessionHost {
   newSessionId(): number;
   /** How long a GOODBYE the router sent waits for the peer's answer before the transport closes. */
   readonly goodbyeTimeoutMs: number;
+  /** The limits every session is held to. */
+  readonly limits: HardeningLimits;
   /** The session is gone (for the router's bookkeeping). */
   closed(session: RouterSession): void;
 }
@@ -58,6 +64,12 @@ export class RouterSession implements RealmSession {
   #incoming: RxSubscription | undefined;
   #goodbyeTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #featureCache = new Map<string, boolean>();
+  /** Request ids of this session's CALLs that await their final RESULT or ERROR. */
+  readonly #pendingCalls = new Set<number>();
+  /** Messages written to the transport but not yet flushed to the network. */
+  readonly #backlog = new OutboundBacklog();
+  /** The largest message the peer gets: the router's limit, or the smaller one the transport negotiated. */
+  readonly #maxOutgoing: number;
   #resolveEnded!: () => void;
   /** Settles when the session has ended, however it ended. */
   readonly ended = new Promise<void>((resolve) => (this.#resolveEnded = resolve));
@@ -67,6 +79,7 @@ export class RouterSession implements RealmSession {
     this.serializer = serializer;
     this.#host = host;
     this.id = host.newSessionId();
+    this.#maxOutgoing = Math.min(host.limits.maxMessageSize, transport.maxOutgoingMessageSize);
   }
 
   /** Starts reading the transport. */
@@ -101,6 +114,12 @@ export class RouterSession implements RealmSession {
 
   send(message: WampMessage): void {
     if (this.#state === 'closed') return;
+    // A final RESULT or ERROR ends one of this session's calls.
+    if (message.code === 50) {
+      if (message.fields.Details['progress'] !== true) this.#pendingCalls.delete(message.fields['CALL.Request']);
+    } else if (message.code === 8 && message.fields['REQUEST.Type'] === 48) {
+      this.#pendingCalls.delete(message.fields['REQUEST.Request']);
+    }
     let frame: Frame;
     try {
       frame = this.serializer.encode(message);
@@ -108,11 +127,29 @@ export class RouterSession implements RealmSession {
       this.#host.logger.log('error', 'encode_failed', { session: this.id, type: message.name, error: error instanceof Error ? error.message : String(error) });
       return;
     }
-    this.transport.outgoing.next(frame);
+    if (this.#write(frame, message.name)) return;
+    if (message.code === 2) {
+      // A peer that cannot take the WELCOME cannot have a session.
+      return this.abort(LimitErrors.maxMessageSize, `the WELCOME exceeds the largest message this peer accepts (${this.#maxOutgoing} octets)`);
+    }
+    if (message.code === 50) {
+      // The caller must not wait forever for a result it cannot receive.
+      const request = message.fields['CALL.Request'];
+      this.#pendingCalls.delete(request);
+      this.send(
+        createMessage('ERROR', {
+          'REQUEST.Type': 48,
+          'REQUEST.Request': request,
+          Details: {},
+          Error: WampErrors.payloadSizeExceeded,
+          Arguments: [`the result exceeds the largest message this session accepts (${this.#maxOutgoing} octets)`],
+        }),
+      );
+    }
   }
 
   sendFrame(frame: Frame): void {
-    if (this.#state !== 'closed') this.transport.outgoing.next(frame);
+    if (this.#state !== 'closed') this.#write(frame, 'EVENT');
   }
 
   abort(reason: string, message: string): void {
@@ -140,16 +177,52 @@ export class RouterSession implements RealmSession {
     this.end(WampCloseReasons.goodbyeAndOut);
   }
 
-  end(reason: string): void {
+  end(reason: string, failure?: TransportError): void {
     if (this.#state === 'closed') return;
+    const established = this.#realm !== undefined;
     this.#state = 'closed';
     clearTimeout(this.#goodbyeTimer);
     this.#pendingAuth?.unsubscribe();
     this.#leaveRealm(reason);
-    this.transport.outgoing.complete();
+    this.#pendingCalls.clear();
+    this.#backlog.clear();
+    if (failure === undefined) this.transport.outgoing.complete();
+    else this.transport.outgoing.error(failure);
     this.#incoming?.unsubscribe();
     this.#host.closed(this);
+    if (!established) this.#host.logger.log('debug', 'connection_closed', { session: this.id, peer: this.transport.peer, reason });
     this.#resolveEnded();
+  }
+
+  /**
+   * Hands a frame to the transport unless it is too large for the peer; a peer that lets
+   * more than `maxOutboundQueue` messages pile up unread is disconnected as a slow consumer.
+   * Says whether the frame went out.
+   */
+  #write(frame: Frame, type: string): boolean {
+    const limit = this.#maxOutgoing;
+    const octets = frameOctets(frame, limit);
+    if (octets > limit) {
+      this.#host.logger.log('warn', 'limit_exceeded', { session: this.id, realm: this.realm || undefined, limit: 'maxMessageSize', direction: 'outbound', type, octets, max: limit });
+      return false;
+    }
+    const transport = this.transport;
+    try {
+      transport.outgoing.next(frame);
+    } catch (error) {
+      // A transport refusing a frame concerns this frame only.
+      this.#host.logger.log('warn', 'send_failed', { session: this.id, type, error: error instanceof Error ? error.message : String(error) });
+      return false;
+    }
+    const buffered = transport.bufferedAmount;
+    if (buffered > 0 && this.#backlog.record(octets, buffered) > this.#host.limits.maxOutboundQueue && this.#state !== 'closed') {
+      const queued = this.#backlog.size;
+      this.#host.logger.log('warn', 'slow_consumer', { session: this.id, realm: this.realm || undefined, authid: this.authid || undefined, peer: transport.peer, queued, bufferedBytes: buffered, max: this.#host.limits.maxOutboundQueue });
+      this.end(LimitErrors.maxOutboundQueue, new TransportError('slow_peer', `${transport.peer} is not reading: ${queued} messages queued, over the limit of ${this.#host.limits.maxOutboundQueue}`));
+    } else if (buffered === 0) {
+      this.#backlog.clear();
+    }
+    return true;
   }
 
   #leaveRealm(reason: string): void {
@@ -161,6 +234,10 @@ export class RouterSession implements RealmSession {
   }
 
   #receive(frame: Frame): void {
+    const limits = this.#host.limits;
+    if (frameOctets(frame, limits.maxMessageSize) > limits.maxMessageSize) {
+      return this.#limitHit(LimitErrors.maxMessageSize, `a message exceeds the limit of ${limits.maxMessageSize} octets`);
+    }
     let message: WampMessage;
     try {
       message = this.serializer.decode(frame);
@@ -168,8 +245,15 @@ export class RouterSession implements RealmSession {
       const reason = error instanceof ProtocolViolation ? error.message : 'undecodable message';
       return this.abort(WampErrors.protocolViolation, reason);
     }
+    const fields = message.fields as Record<string, unknown>;
+    for (const key in fields) {
+      if (nestedDeeperThan(fields[key], limits.maxPayloadDepth)) {
+        return this.#limitHit(LimitErrors.maxPayloadDepth, `${message.name} nests arrays and objects deeper than the limit of ${limits.maxPayloadDepth}`);
+      }
+    }
     switch (this.#state) {
       case 'established':
+        if (this.#overQuota(message)) return;
         return this.#realm!.receive(this, message);
       case 'awaiting-hello':
         return message.code === 1 ? this.#hello(message) : this.abort(WampErrors.protocolViolation, `expected HELLO, got ${message.name}`);
@@ -187,6 +271,54 @@ export class RouterSession implements RealmSession {
       case 'closed':
         return;
     }
+  }
+
+  /** A limit ends the session: ABORT naming the limit, and a log line saying which. */
+  #limitHit(reason: string, message: string): void {
+    this.#host.logger.log('warn', 'limit_exceeded', { session: this.id, realm: this.realm || undefined, peer: this.transport.peer, limit: reason });
+    this.abort(reason, message);
+  }
+
+  /**
+   * Checks the per-session quotas before a message enters the realm: a SUBSCRIBE, REGISTER
+   * or CALL past its limit gets an ERROR naming the limit and goes no further.
+   */
+  #overQuota(message: WampMessage): boolean {
+    const limits = this.#host.limits;
+    const realm = this.#realm!;
+    switch (message.code) {
+      case 48: {
+        const request = message.fields.Request;
+        // A further CALL of a progressive call invocation, or a reused id the dealer refuses.
+        if (this.#pendingCalls.has(request)) return false;
+        if (this.#pendingCalls.size >= limits.maxPendingCallsPerSession) {
+          return this.#refuse(48, request, LimitErrors.maxPendingCallsPerSession, `this session already has ${this.#pendingCalls.size} calls pending, the limit`);
+        }
+        this.#pendingCalls.add(request);
+        return false;
+      }
+      case 32: {
+        const mine = realm.subscriptions.ofSession(this);
+        if (mine.size < limits.maxSubscriptionsPerSession) return false;
+        const match = message.fields.Options['match'] ?? 'exact';
+        if ((match === 'exact' || match === 'prefix' || match === 'wildcard') && realm.subscriptions.lookup(message.fields.Topic, match)?.subscribers.has(this)) return false;
+        return this.#refuse(32, message.fields.Request, LimitErrors.maxSubscriptionsPerSession, `this session already holds ${mine.size} subscriptions, the limit`);
+      }
+      case 64: {
+        const mine = realm.registrations.ofSession(this);
+        if (mine.size < limits.maxRegistrationsPerSession) return false;
+        return this.#refuse(64, message.fields.Request, LimitErrors.maxRegistrationsPerSession, `this session already holds ${mine.size} registrations, the limit`);
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** Answers a request with an ERROR naming the limit it hit. */
+  #refuse(type: number, request: number, uri: string, text: string): true {
+    this.#host.logger.log('info', 'limit_exceeded', { session: this.id, realm: this.realm, limit: uri });
+    this.send(createMessage('ERROR', { 'REQUEST.Type': type, 'REQUEST.Request': request, Details: { message: text }, Error: uri, Arguments: [text] }));
+    return true;
   }
 
   #hello(message: Message<'HELLO'>): void {
@@ -260,6 +392,7 @@ export class RouterSession implements RealmSession {
     this.#state = 'established';
     this.#realm = realm;
     this.send(createMessage('WELCOME', { Session: this.id, Details: details }));
+    if (this.#state !== 'established') return; // the WELCOME could not be sent: aborted
     this.#host.logger.log('info', 'session_joined', { session: this.id, realm: realm.name, authid: this.authid, authrole: this.authrole, authmethod: this.authmethod, peer: this.transport.peer });
     realm.join(this);
   }

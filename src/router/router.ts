@@ -4,8 +4,9 @@ import { randomId } from '../protocol/ids.js';
 import { serializerFor } from '../serialization/registry.js';
 import type { Transport } from '../transport/transport.js';
 import { TransportError } from '../transport/transport.js';
-import { effectiveLimits } from './config.js';
-import type { EffectiveLimits, RealmConfig, RouterConfig } from './config.js';
+import type { RealmConfig, RouterConfig } from './config.js';
+import { hardeningLimits, LimitErrors } from './limits.js';
+import type { HardeningLimits } from './limits.js';
 import { silentLogger } from './logger.js';
 import type { Logger } from './logger.js';
 import { Realm } from './realm.js';
@@ -18,8 +19,8 @@ import type { SessionHost } from './router-session.js';
  * connection it accepts.
  */
 export class Router {
-  /** The limits in force, defaults filled in. */
-  readonly limits: EffectiveLimits;
+  /** The limits in force, defaults filled in (those of config.ts and of limits.ts). */
+  readonly limits: HardeningLimits;
   readonly logger: Logger;
   readonly #realmConfigs = new Map<string, RealmConfig>();
   readonly #realms = new Map<string, Realm>();
@@ -29,7 +30,7 @@ export class Router {
   #closed = false;
 
   constructor(config: RouterConfig = {}) {
-    this.limits = effectiveLimits(config.limits);
+    this.limits = hardeningLimits(config.limits);
     this.logger = config.logger ?? silentLogger;
     this.#autoCreate = config.autoCreateRealms === true;
     for (const realm of config.realms ?? []) this.#realmConfigs.set(realm.name, realm);
@@ -42,6 +43,7 @@ export class Router {
         return id;
       },
       goodbyeTimeoutMs: this.limits.goodbyeTimeoutMs,
+      limits: this.limits,
       closed: (session) => this.#sessions.delete(session.id),
     };
   }
@@ -73,13 +75,16 @@ export class Router {
     }
     const session = new RouterSession(transport, serializer, this.#host);
     if (this.#closed || this.#sessions.size >= this.limits.maxSessions) {
-      session.abort('wamp.error.limit_exceeded.max_sessions', this.#closed ? 'the router is shutting down' : `the router serves at most ${this.limits.maxSessions} sessions`);
+      if (!this.#closed) this.logger.log('warn', 'limit_exceeded', { limit: LimitErrors.maxSessions, peer: transport.peer, max: this.limits.maxSessions });
+      session.abort(this.#closed ? WampCloseReasons.systemShutdown : LimitErrors.maxSessions, this.#closed ? 'the router is shutting down' : `the router serves at most ${this.limits.maxSessions} sessions (limit max_sessions)`);
       return Subscription.EMPTY;
     }
     this.#sessions.set(session.id, session);
+    this.logger.log('debug', 'connection_opened', { session: session.id, peer: transport.peer, protocol: transport.protocol });
     const handshakeTimer = setTimeout(() => {
       if (session.state === 'awaiting-hello' || session.state === 'challenged' || session.state === 'authenticating') {
-        session.abort('wamp.error.limit_exceeded.handshake_timeout', `no completed handshake within ${this.limits.handshakeTimeoutMs} ms`);
+        this.logger.log('warn', 'limit_exceeded', { session: session.id, peer: transport.peer, limit: LimitErrors.handshakeTimeout, max: this.limits.handshakeTimeoutMs });
+        session.abort(LimitErrors.handshakeTimeout, `no completed handshake within ${this.limits.handshakeTimeoutMs} ms`);
       }
     }, this.limits.handshakeTimeoutMs);
     session.start();

@@ -10,7 +10,9 @@ import type { Serializer } from './serializer.js';
 // insertion order (a stable sort with a neutral comparator), as other WAMP encoders do.
 const ENCODE_OPTIONS: EncodeOptions = { ignoreUndefinedProperties: true, mapSorter: () => 0 };
 // Integers beyond 2^53 arrive as BigInt; message validation then refuses them as IDs.
-const DECODE_OPTIONS: DecodeOptions = { rejectDuplicateMapKeys: true };
+// CBOR's `undefined` has no counterpart in WAMP's other serializations: it reads as null,
+// so that every decoded message survives a re-encoding unchanged.
+const DECODE_OPTIONS: DecodeOptions = { rejectDuplicateMapKeys: true, coerceUndefinedToNull: true };
 
 /** The CBOR serialization (`wamp.2.cbor`, RawSocket id 3): RFC 8949, bytes as byte strings. */
 export class CborSerializer implements Serializer {

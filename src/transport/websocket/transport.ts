@@ -82,7 +82,11 @@ class WebSocketTransport implements Transport {
       }
     },
     complete: (): void => this.#close(1000, 'closed'),
-    error: (err: unknown): void => this.#close(1011, err instanceof Error ? err.message : String(err)),
+    error: (err: unknown): void => {
+      // A peer that is not reading will not read a close frame either: drop it at once.
+      if (err instanceof TransportError && err.code === 'slow_peer') this.#fail('slow_peer', err.message);
+      else this.#close(1011, err instanceof Error ? err.message : String(err));
+    },
   };
 
   #onMessage(event: WebSocketEventLike): void {
