@@ -5,7 +5,10 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { SUBPROTOCOLS } from '../serialization/registry.js';
 import { webSocketTransport } from '../transport/websocket/transport.js';
+import { writeCoalescer } from './coalesce-writes.js';
+import type { KeepaliveOptions } from '../transport/rawsocket/transport.js';
 import { ConnectionQueue, urlHost } from './transport-server.js';
+import { keepWebSocketAlive } from './websocket-keepalive.js';
 import type { TransportServer } from './transport-server.js';
 import { DEFAULT_HIGH_WATER_MARK } from './serve-rawsocket.js';
 
@@ -23,6 +26,8 @@ export interface ServeWebSocketOptions {
   readonly maxMessageSize?: number;
   /** Fail a connection with `'slow_peer'` beyond this many queued bytes (default 16 MiB). */
   readonly highWaterMark?: number;
+  /** Ping every client every `intervalMs`; drop one whose pong takes longer than `timeoutMs`. */
+  readonly keepalive?: KeepaliveOptions;
 }
 
 /** The first subprotocol the client offers (its order of preference) that the server speaks. */
@@ -82,6 +87,14 @@ export async function serveWebSocket(options: ServeWebSocketOptions): Promise<Tr
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       clients.add(ws);
+      if (options.keepalive !== undefined) keepWebSocketAlive(ws, options.keepalive);
+      // The messages sent to this client in one turn leave in one write (see coalesce-writes.ts).
+      const coalesce = writeCoalescer(socket);
+      const send = ws.send.bind(ws);
+      ws.send = ((data: string | Uint8Array, ...rest: unknown[]) => {
+        coalesce();
+        (send as (...a: unknown[]) => void)(data, ...rest);
+      }) as typeof ws.send;
       ws.once('close', () => clients.delete(ws));
       queue.push(
         webSocketTransport(ws, {

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { Observable } from 'rxjs';
 import type { ByteDuplex } from '../transport/rawsocket/byte-duplex.js';
+import { writeCoalescer } from './coalesce-writes.js';
 
 /** A description of a socket's peer for logs: `tcp:1.2.3.4:5678` or `unix:/path`. */
 export function describeSocketPeer(socket: Socket, unixPath?: string): string {
@@ -51,6 +52,8 @@ export function socketDuplex(socket: Socket, peer: string = describeSocketPeer(s
       socket.off('error', onError);
     };
   });
+  // The frames written in one turn leave in one write (see coalesce-writes.ts).
+  const coalesce = writeCoalescer(socket);
   return {
     data$,
     peer,
@@ -58,7 +61,9 @@ export function socketDuplex(socket: Socket, peer: string = describeSocketPeer(s
       return socket.writableLength;
     },
     write: (bytes) => {
-      if (!socket.destroyed && socket.writable) socket.write(bytes);
+      if (socket.destroyed || !socket.writable) return;
+      coalesce();
+      socket.write(bytes);
     },
     end: () => {
       if (!socket.destroyed) socket.end();

@@ -1,0 +1,110 @@
+/** Turns the measured figures into the console table and the BENCHMARKS.md section. */
+import type { Rate, Timing } from './scenarios.js';
+
+/** Everything one `npm run bench` measured. */
+export interface Figures {
+  readonly date: string;
+  readonly node: string;
+  readonly cores: number;
+  readonly cpu: string;
+  readonly smoke: boolean;
+  readonly rounds: number;
+  readonly timing: Timing;
+  readonly seconds: number;
+  readonly versus: {
+    readonly floor: { rpc: Rate[]; fan8: Rate[]; fan64: Rate[] };
+    readonly router: { rpc: Rate[]; fan8: Rate[]; fan64: Rate[] };
+  };
+  readonly matrix: Array<{ codec: string; transport: string; rate: Rate }>;
+  readonly client: { raw: Rate[]; client: Rate[] };
+  readonly scaling: Array<{ count: number; publish: Rate; call: Rate; seedSeconds: number }>;
+  readonly memory: { sessions: number; floor: number; router: number };
+}
+
+type Row = [figure: string, measured: string, baseline: string, ratio: string, target: string, verdict: string];
+
+const n0 = (x: number): string => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
+const n2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+const ms = (us: number): string => (Number.isFinite(us) ? `${(us / 1000).toFixed(1)} ms` : 'n/a');
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/** Renders the table (console) and the markdown section; counts missed targets. */
+export function renderReport(f: Figures, median: (values: number[]) => number): { table: string; markdown: string; failures: number } {
+  const rows: Row[] = [];
+  let failures = 0;
+  const verdict = (ok: boolean): string => {
+    if (!ok) failures++;
+    return ok ? 'met' : 'MISSED';
+  };
+  const rates = (list: Rate[]): number => median(list.map((r) => r.perSecond));
+  const ratios = (a: Rate[], b: Rate[]): number => median(a.map((r, i) => r.perSecond / b[i]!.perSecond));
+
+  const { floor, router } = f.versus;
+  const rpcRatio = ratios(router.rpc, floor.rpc);
+  rows.push(['RPC calls/s, JSON over WebSocket (router / floor)', n0(rates(router.rpc)), n0(rates(floor.rpc)), n2(rpcRatio), '≥ 0.85', verdict(rpcRatio >= 0.85)]);
+  const cpu = (list: Rate[]): number => median(list.map((r) => r.cpuUs));
+  rows.push(['  server CPU per call (floor / router: > 1 means the router is cheaper)', `${n2(cpu(router.rpc))} µs`, `${n2(cpu(floor.rpc))} µs`, n2(median(router.rpc.map((r, i) => floor.rpc[i]!.cpuUs / r.cpuUs))), '', '']);
+  rows.push(['  latency p50 / p99', `${ms(median(router.rpc.map((r) => r.p50Us)))} / ${ms(median(router.rpc.map((r) => r.p99Us)))}`, `${ms(median(floor.rpc.map((r) => r.p50Us)))} / ${ms(median(floor.rpc.map((r) => r.p99Us)))}`, '', '', '']);
+  const fan8 = ratios(router.fan8, floor.fan8);
+  rows.push(['Events/s, 8 subscribers (router / floor)', n0(rates(router.fan8)), n0(rates(floor.fan8)), n2(fan8), '≥ 0.9', verdict(fan8 >= 0.9)]);
+  rows.push(['  server CPU per publication, 8 subscribers (floor / router)', `${n2(cpu(router.fan8))} µs`, `${n2(cpu(floor.fan8))} µs`, n2(median(router.fan8.map((r, i) => floor.fan8[i]!.cpuUs / r.cpuUs))), '', '']);
+  const fan64 = ratios(router.fan64, floor.fan64);
+  rows.push(['Events/s, 64 subscribers (router / floor)', n0(rates(router.fan64)), n0(rates(floor.fan64)), n2(fan64), '', '']);
+  const floorRpc = rates(floor.rpc);
+  for (const m of f.matrix) {
+    const name = `RPC calls/s, ${m.codec === 'json' ? 'JSON' : 'MessagePack'} over ${m.transport === 'ws' ? 'WebSocket' : 'RawSocket'} (p50 ${ms(m.rate.p50Us)}, p99 ${ms(m.rate.p99Us)})`;
+    rows.push([name, n0(m.rate.perSecond), `${n0(floorRpc)} (floor, JSON/WS)`, n2(m.rate.perSecond / floorRpc), '', '']);
+  }
+  const first = f.scaling[0];
+  const last = f.scaling.at(-1);
+  // The cost of a message is the router's CPU time per message: unlike wall time, it does not
+  // depend on how the cores are shared with the load generators (and other processes).
+  for (const level of f.scaling) {
+    for (const [what, unit, pick] of [
+      ['Publish cost', 'other subscriptions', (l: typeof level) => l.publish],
+      ['Call cost', 'other registrations', (l: typeof level) => l.call],
+    ] as const) {
+      const rate = pick(level);
+      const base = first === undefined ? undefined : pick(first);
+      const ratio = base === undefined ? NaN : rate.cpuUs / base.cpuUs;
+      const isFirst = level === first;
+      const isLast = level === last && !isFirst;
+      rows.push([
+        `${what}, ${n0(level.count)} ${unit} (router CPU µs/msg; wall µs/msg)`,
+        `${n2(rate.cpuUs)}; ${n2(1e6 / rate.perSecond)}`,
+        isFirst ? '' : `${n2(base!.cpuUs)}; ${n2(1e6 / base!.perSecond)} (at ${n0(first!.count)})`,
+        isFirst ? '' : n2(ratio),
+        isLast ? '≤ 1.2' : '',
+        isLast ? verdict(ratio <= 1.2) : '',
+      ]);
+    }
+  }
+  const beyond = f.memory.router - f.memory.floor;
+  rows.push([`Memory per idle session, ${n0(f.memory.sessions)} sessions (router / floor relay)`, kib(f.memory.router), kib(f.memory.floor), `+${kib(beyond)}`, '≤ +16 KiB', verdict(beyond <= 16 * 1024)]);
+  const clientRatio = ratios(f.client.client, f.client.raw);
+  rows.push(['WampClient calls/s (WampClient / raw generator)', n0(rates(f.client.client)), n0(rates(f.client.raw)), n2(clientRatio), '≥ 0.7', verdict(clientRatio >= 0.7)]);
+
+  const header: Row = ['Figure', 'Measured', 'Baseline', 'Ratio', 'Target', 'Verdict'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: Row): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  const table = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+
+  const md = [
+    `Measured ${f.date.slice(0, 10)} on ${f.cores} cores (${f.cpu}), Node ${f.node}${f.smoke ? ' — SMOKE MODE, not real figures' : ''}.`,
+    `Medians of ${f.rounds} rounds; each figure: ${f.timing.warmupMs} ms warm-up, then a ${f.timing.windowMs} ms window. Ratios are taken within a round (floor and router measured back to back), then the median. Whole run: ${f.seconds.toFixed(0)} s.`,
+    '',
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map((c) => c.trim().replace(/\|/g, '\\|')).join(' | ')} |`),
+    '',
+    'Per-round throughputs (calls or events per second):',
+    '',
+    `- floor RPC: ${floor.rpc.map((r) => n0(r.perSecond)).join(', ')}; router RPC: ${router.rpc.map((r) => n0(r.perSecond)).join(', ')}`,
+    `- floor 8 subscribers: ${floor.fan8.map((r) => n0(r.perSecond)).join(', ')}; router: ${router.fan8.map((r) => n0(r.perSecond)).join(', ')}`,
+    `- floor 64 subscribers: ${floor.fan64.map((r) => n0(r.perSecond)).join(', ')}; router: ${router.fan64.map((r) => n0(r.perSecond)).join(', ')}`,
+    `- raw callers: ${f.client.raw.map((r) => n0(r.perSecond)).join(', ')}; WampClient callers: ${f.client.client.map((r) => n0(r.perSecond)).join(', ')}`,
+    `- router CPU per call, WampClient callers: ${f.client.client.map((r) => n2(r.cpuUs)).join(', ')} µs; raw callers: ${f.client.raw.map((r) => n2(r.cpuUs)).join(', ')} µs`,
+    `- seeding the state took ${f.scaling.map((l) => `${l.seedSeconds.toFixed(1)} s (${n0(l.count)})`).join(', ')}`,
+  ].join('\n');
+  return { table, markdown: md, failures };
+}

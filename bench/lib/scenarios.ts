@@ -1,0 +1,78 @@
+/** The measurements, each against a server (router or floor relay) already running. */
+import type { Codec } from './raw-wamp.js';
+import { measure, serverMemory, startGenerator, stopAll } from './processes.js';
+import type { Child, Server } from './processes.js';
+import type { WindowResult } from './generator.js';
+
+/** How long to warm up and to measure, in milliseconds. */
+export interface Timing {
+  readonly warmupMs: number;
+  readonly windowMs: number;
+}
+
+/** A throughput figure with latency percentiles. */
+export interface Rate {
+  /** Messages per second (calls, events or publications). */
+  readonly perSecond: number;
+  readonly p50Us: number;
+  readonly p99Us: number;
+  /** The server's CPU time per message (call or publication), in µs: its cost, independent of who else needs the cores. */
+  readonly cpuUs: number;
+}
+
+export const PROCEDURE = 'bench.proc.echo';
+export const TOPIC = 'bench.topic.hot';
+
+/** Which WebSocket / RawSocket URL of a server to use. */
+function urlOf(server: Server, transport: 'ws' | 'rs'): string {
+  const url = transport === 'rs' ? server.urls.rs : server.urls.ws;
+  if (url === undefined) throw new Error(`the server has no ${transport} listener`);
+  return url;
+}
+
+/** RPC: 1 callee, `callers` callers with `inflight` calls in flight each. Callers are raw, or WampClient ones. */
+export async function rpc(server: Server, codec: Codec, transport: 'ws' | 'rs', timing: Timing, callersScript = 'load/callers.ts', callersNodeArgs: string[] = []): Promise<Rate> {
+  const url = urlOf(server, transport);
+  const generators: Child[] = [];
+  try {
+    generators.push(await startGenerator('load/callee.ts', { url, codec, procedure: PROCEDURE }));
+    generators.push(await startGenerator(callersScript, { url, codec, procedure: PROCEDURE, callers: 4, inflight: 64 }, callersNodeArgs));
+    const { results, serverCpuMicros } = await measure(generators, timing.warmupMs, timing.windowMs, server);
+    const callers = results[1]!;
+    return { perSecond: callers.count / callers.seconds, p50Us: callers['p50Us'] as number, p99Us: callers['p99Us'] as number, cpuUs: serverCpuMicros / callers.count };
+  } finally {
+    await stopAll(generators);
+  }
+}
+
+/** Pub/sub fan-out: 1 acknowledged publisher (64 in flight), N subscribers; events delivered per second. */
+export async function fanout(server: Server, codec: Codec, subscribers: number, timing: Timing): Promise<Rate> {
+  const url = urlOf(server, 'ws');
+  const generators: Child[] = [];
+  try {
+    generators.push(await startGenerator('load/subscribers.ts', { url, codec, topic: TOPIC, subscribers }));
+    generators.push(await startGenerator('load/publisher.ts', { url, codec, topic: TOPIC, inflight: 64 }));
+    const { results, serverCpuMicros } = await measure(generators, timing.warmupMs, timing.windowMs, server);
+    const [subs, publisher] = results as [WindowResult, WindowResult];
+    return { perSecond: subs.count / subs.seconds, p50Us: publisher['p50Us'] as number, p99Us: publisher['p99Us'] as number, cpuUs: serverCpuMicros / publisher.count };
+  } finally {
+    await stopAll(generators);
+  }
+}
+
+/** Fills a server with `count` other subscriptions and `count` other registrations; stop the returned child to drop them. */
+export function seed(server: Server, count: number): Promise<Child> {
+  return startGenerator('load/seeder.ts', { url: urlOf(server, 'ws'), codec: 'json', count });
+}
+
+/** Server memory (heap + external, after GC) per idle session, with `sessions` joined at once. */
+export async function memoryPerSession(server: Server, sessions: number): Promise<number> {
+  const before = await serverMemory(server);
+  const idle = await startGenerator('load/idle-sessions.ts', { url: urlOf(server, 'ws'), sessions });
+  try {
+    const after = await serverMemory(server);
+    return (after - before) / sessions;
+  } finally {
+    await idle.stop();
+  }
+}

@@ -1,0 +1,39 @@
+/** Load generator: one raw publisher, acknowledged, W publications in flight. */
+import { failGenerator, generatorConfig, serveGenerator } from '../lib/generator.js';
+import { percentile, RoundTrips } from '../lib/latency.js';
+import { session } from '../lib/raw-wamp.js';
+import type { Codec } from '../lib/raw-wamp.js';
+
+const config = generatorConfig<{ url: string; codec: Codec; topic: string; inflight: number }>();
+const args = ['hello', 42, { small: true }];
+const options = { acknowledge: true };
+let count = 0;
+const trips = new RoundTrips();
+try {
+  const peer = await session(config.url, config.codec);
+  let request = 0;
+  const publish = (): void => {
+    request++;
+    trips.sent(request);
+    peer.send([16, request, options, config.topic, args]);
+  };
+  peer.onMessage = (m) => {
+    if (m[0] !== 17) failGenerator(new Error(`unexpected reply ${JSON.stringify(m).slice(0, 200)}`));
+    count++;
+    trips.answered(m[1] as number);
+    publish();
+  };
+  serveGenerator({
+    run: () => {
+      for (let i = 0; i < config.inflight; i++) publish();
+    },
+    reset: () => {
+      count = 0;
+      trips.samples = [];
+      trips.recording = true;
+    },
+    collect: (seconds) => ({ count, seconds, p50Us: percentile(trips.samples, 0.5), p99Us: percentile(trips.samples, 0.99) }),
+  });
+} catch (error) {
+  failGenerator(error);
+}

@@ -1,0 +1,171 @@
+/**
+ * `npm run bench`: the router against the floor relay, in one run. Every server and every
+ * load generator is its own process on 127.0.0.1 (port 0). Prints a table and regenerates
+ * the figures in BENCHMARKS.md (the profile notes there are kept).
+ *
+ * `npm run bench -- --smoke`: a few hundred milliseconds per figure, to check that the
+ * suite works; it writes nothing unless `--out FILE` is given.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { startServer, stopAll } from './lib/processes.js';
+import type { Server } from './lib/processes.js';
+import { renderReport } from './lib/report.js';
+import type { Figures } from './lib/report.js';
+import { fanout, memoryPerSession, rpc, seed } from './lib/scenarios.js';
+import type { Rate, Timing } from './lib/scenarios.js';
+import { median } from './lib/stats.js';
+
+const argv = process.argv.slice(2);
+const smoke = argv.includes('--smoke');
+const outIndex = argv.indexOf('--out');
+const out = outIndex >= 0 ? argv[outIndex + 1] : smoke ? undefined : fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
+
+const timing: Timing = smoke ? { warmupMs: 150, windowMs: 250 } : { warmupMs: 500, windowMs: 1500 };
+/** The warm-up of a fresh server process (JIT), before its first measurement. */
+const warmupOnlyMs = smoke ? 100 : 1000;
+const rounds = smoke ? 1 : 3;
+const stateLevels = smoke ? [1, 100] : [1, 1_000, 100_000];
+const idleSessions = smoke ? 200 : 10_000;
+const started = Date.now();
+
+function log(text: string): void {
+  process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${text}\n`);
+}
+
+async function withServer<T>(script: string, body: (server: Server) => Promise<T>): Promise<T> {
+  const server = await startServer(script);
+  try {
+    return await body(server);
+  } finally {
+    await stopAll([server]);
+  }
+}
+
+/** Brings a fresh server's JIT to steady state before anything is measured. */
+async function warm(server: Server): Promise<void> {
+  const brief = { warmupMs: warmupOnlyMs, windowMs: 100 };
+  await rpc(server, 'json', 'ws', brief);
+  await fanout(server, 'json', 8, brief);
+}
+
+/**
+ * RPC and fan-out against the floor and the router, both running (and warmed) for the
+ * whole comparison, measured alternately `rounds` times: each ratio is taken within a round.
+ */
+async function versusFloor(): Promise<Figures['versus']> {
+  const floor = { rpc: [] as Rate[], fan8: [] as Rate[], fan64: [] as Rate[] };
+  const router = { rpc: [] as Rate[], fan8: [] as Rate[], fan64: [] as Rate[] };
+  return withServer('floor-relay.ts', (floorServer) =>
+    withServer('router-server.ts', async (routerServer) => {
+      await warm(floorServer);
+      await warm(routerServer);
+      for (let round = 0; round < rounds; round++) {
+        for (const [server, into] of [[floorServer, floor], [routerServer, router]] as const) into.rpc.push(await rpc(server, 'json', 'ws', timing));
+        for (const [server, into] of [[floorServer, floor], [routerServer, router]] as const) into.fan8.push(await fanout(server, 'json', 8, timing));
+        for (const [server, into] of [[floorServer, floor], [routerServer, router]] as const) into.fan64.push(await fanout(server, 'json', 64, timing));
+        for (const [name, into] of [['floor', floor], ['router', router]] as const) {
+          log(`round ${round + 1}/${rounds} ${name}: rpc ${into.rpc.at(-1)!.perSecond.toFixed(0)}/s, fan-out 8 ${into.fan8.at(-1)!.perSecond.toFixed(0)}/s, 64 ${into.fan64.at(-1)!.perSecond.toFixed(0)}/s`);
+        }
+      }
+      return { floor, router };
+    }),
+  );
+}
+
+/** The other serializations and transports, on the router. */
+async function rpcMatrix(): Promise<Figures['matrix']> {
+  return withServer('router-server.ts', async (server) => {
+    await warm(server);
+    const matrix: Figures['matrix'] = [];
+    for (const [codec, transport] of [['msgpack', 'ws'], ['json', 'rs'], ['msgpack', 'rs']] as const) {
+      matrix.push({ codec, transport, rate: await rpc(server, codec, transport, timing) });
+      log(`rpc ${codec}/${transport}: ${matrix.at(-1)!.rate.perSecond.toFixed(0)}/s`);
+    }
+    return matrix;
+  });
+}
+
+/** WampClient callers against raw callers, alternately on one router. */
+async function clientOverhead(): Promise<Figures['client']> {
+  return withServer('router-server.ts', async (server) => {
+    await warm(server);
+    const raw: Rate[] = [];
+    const client: Rate[] = [];
+    for (let round = 0; round < rounds; round++) {
+      raw.push(await rpc(server, 'json', 'ws', timing));
+      client.push(await rpc(server, 'json', 'ws', timing, 'load/client-callers.ts'));
+      log(`client round ${round + 1}/${rounds}: raw ${raw.at(-1)!.perSecond.toFixed(0)}/s, WampClient ${client.at(-1)!.perSecond.toFixed(0)}/s`);
+    }
+    return { raw, client };
+  });
+}
+
+/** Publish and call cost with more and more other subscriptions and registrations. */
+async function scaling(): Promise<Figures['scaling']> {
+  const levels: Figures['scaling'] = [];
+  for (const count of stateLevels) {
+    await withServer('router-server.ts', async (server) => {
+      const seededAt = Date.now();
+      const seeder = await seed(server, count);
+      const seedSeconds = (Date.now() - seededAt) / 1000;
+      try {
+        await warm(server);
+        const publish = await fanout(server, 'json', 1, timing);
+        const call = await rpc(server, 'json', 'ws', timing);
+        levels.push({ count, publish, call, seedSeconds });
+        log(`state ${count}: publish ${publish.perSecond.toFixed(0)}/s, call ${call.perSecond.toFixed(0)}/s (seeded in ${seedSeconds.toFixed(1)} s)`);
+      } finally {
+        await seeder.stop();
+      }
+    });
+  }
+  return levels;
+}
+
+/** Memory per idle session, router and floor relay (whose sessions are little more than `ws` itself). */
+async function memory(): Promise<Figures['memory']> {
+  const floor = await withServer('floor-relay.ts', (server) => memoryPerSession(server, idleSessions));
+  const router = await withServer('router-server.ts', (server) => memoryPerSession(server, idleSessions));
+  log(`memory per session: router ${(router / 1024).toFixed(1)} KiB, floor ${(floor / 1024).toFixed(1)} KiB`);
+  return { sessions: idleSessions, floor, router };
+}
+
+const figures: Figures = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cores: cpus().length,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  smoke,
+  rounds,
+  timing,
+  versus: await versusFloor(),
+  matrix: await rpcMatrix(),
+  client: await clientOverhead(),
+  scaling: await scaling(),
+  memory: await memory(),
+  seconds: 0,
+};
+(figures as { seconds: number }).seconds = (Date.now() - started) / 1000;
+
+const report = renderReport(figures, median);
+process.stdout.write(report.table + '\n');
+if (out !== undefined) {
+  const BEGIN = '<!-- bench:begin (generated by npm run bench; edit outside these markers) -->';
+  const END = '<!-- bench:end -->';
+  let existing = '';
+  try {
+    existing = await readFile(out, 'utf8');
+  } catch {
+    existing = '';
+  }
+  const generated = `${BEGIN}\n${report.markdown}\n${END}`;
+  const at = existing.indexOf('<!-- bench:begin');
+  const end = existing.indexOf(END);
+  const next = at >= 0 && end > at ? existing.slice(0, at) + generated + existing.slice(end + END.length) : `# Benchmarks\n\n${generated}\n`;
+  await writeFile(out, next);
+  log(`wrote ${out}`);
+}
+if (report.failures > 0) log(`${report.failures} target(s) missed`);
+process.exit(0);

@@ -1,0 +1,72 @@
+/**
+ * The benchmark's smoke mode: every server and load generator of `npm run bench` starts
+ * as its own process, speaks WAMP, and moves messages; the report names every target.
+ * Short windows: this checks that the suite works, not how fast anything is.
+ */
+import { startServer, stopAll } from '../../bench/lib/processes.js';
+import type { Server } from '../../bench/lib/processes.js';
+import { renderReport } from '../../bench/lib/report.js';
+import type { Figures } from '../../bench/lib/report.js';
+import { fanout, memoryPerSession, rpc, seed } from '../../bench/lib/scenarios.js';
+import { median } from '../../bench/lib/stats.js';
+
+const brief = { warmupMs: 100, windowMs: 200 };
+
+describe('npm run bench (smoke)', () => {
+  let router: Server | undefined;
+  let floor: Server | undefined;
+
+  beforeAll(async () => {
+    [router, floor] = await Promise.all([startServer('router-server.ts'), startServer('floor-relay.ts')]);
+  }, 30_000);
+
+  afterAll(async () => {
+    await stopAll([router, floor]);
+  }, 30_000);
+
+  it('measures RPC and fan-out through the router and the floor relay', async () => {
+    for (const server of [router!, floor!]) {
+      const calls = await rpc(server, 'json', 'ws', brief);
+      expect(calls.perSecond).toBeGreaterThan(0);
+      expect(calls.p99Us).toBeGreaterThanOrEqual(calls.p50Us);
+      expect((await fanout(server, 'json', 8, brief)).perSecond).toBeGreaterThan(0);
+    }
+  }, 60_000);
+
+  it('drives the router over RawSocket with MessagePack, and through WampClient', async () => {
+    expect((await rpc(router!, 'msgpack', 'rs', brief)).perSecond).toBeGreaterThan(0);
+    expect((await rpc(router!, 'json', 'ws', brief, 'load/client-callers.ts')).perSecond).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('seeds other subscriptions and registrations over several sessions', async () => {
+    // A router of its own: the seeded state must not disturb the memory figure of the shared one.
+    const seeded = await startServer('router-server.ts');
+    try {
+      const seeder = await seed(seeded, 1_500);
+      expect((await rpc(seeded, 'json', 'ws', brief)).perSecond).toBeGreaterThan(0);
+      await seeder.stop();
+    } finally {
+      await stopAll([seeded]);
+    }
+  }, 60_000);
+
+  it('measures the memory of idle sessions', async () => {
+    expect(await memoryPerSession(router!, 300)).toBeGreaterThan(1024);
+  }, 60_000);
+
+  it('reports every figure beside its target', () => {
+    const rate = (perSecond: number) => ({ perSecond, p50Us: 100, p99Us: 200, cpuUs: 1e6 / perSecond });
+    const figures: Figures = {
+      date: '2025-01-01T00:00:00.000Z', node: 'v20', cores: 2, cpu: 'test', smoke: true, rounds: 1, timing: brief, seconds: 1,
+      versus: { floor: { rpc: [rate(100)], fan8: [rate(100)], fan64: [rate(100)] }, router: { rpc: [rate(80)], fan8: [rate(95)], fan64: [rate(90)] } },
+      matrix: [{ codec: 'msgpack', transport: 'rs', rate: rate(90) }],
+      client: { raw: [rate(100)], client: [rate(75)] },
+      scaling: [{ count: 1, publish: rate(100), call: rate(100), seedSeconds: 0 }, { count: 100_000, publish: rate(90), call: rate(70), seedSeconds: 1 }],
+      memory: { sessions: 10, floor: 1024, router: 4096 },
+    };
+    const report = renderReport(figures, median);
+    for (const target of ['≥ 0.85', '≥ 0.9', '≤ 1.2', '≤ +16 KiB', '≥ 0.7']) expect(report.markdown).toContain(target);
+    // RPC 0.80 < 0.85 and the call cost 100/70 = 1.43 > 1.2 miss; the rest are met.
+    expect(report.failures).toBe(2);
+  });
+});
