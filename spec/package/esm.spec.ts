@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { ensureBuilt, root } from '../support/built-package.js';
 
@@ -18,6 +19,40 @@ async function exportNames(specifier: string): Promise<string[]> {
 
 const NODE_ONLY = new Set(['ws', ...builtinModules]);
 const isNodeOnly = (path: string): boolean => path.startsWith('node:') || NODE_ONLY.has(path) || NODE_ONLY.has(path.split('/')[0]!);
+
+/** A minified browser bundle of `entry` built from the package as installed (dist/, not src/ through tsconfig paths). */
+async function minifiedBrowserBundle(entry: string, external: string[]): Promise<{ code: Uint8Array; inputs: string[]; nodeOnly: string[] }> {
+  const nodeOnly: string[] = [];
+  const result = await build({
+    stdin: { contents: entry, resolveDir: root, loader: 'js' },
+    bundle: true,
+    minify: true,
+    platform: 'browser',
+    format: 'esm',
+    write: false,
+    metafile: true,
+    external,
+    // No tsconfig: its `paths` would map 'rxwamp' to src/; users get dist/.
+    tsconfigRaw: {},
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'node-only-imports',
+        setup(b) {
+          b.onResolve({ filter: /.*/ }, (args) => {
+            if (!isNodeOnly(args.path)) return undefined;
+            nodeOnly.push(`${args.path} (from ${args.importer})`);
+            return { path: args.path, external: true };
+          });
+        },
+      },
+    ],
+  });
+  return { code: result.outputFiles[0]!.contents, inputs: Object.keys(result.metafile.inputs), nodeOnly };
+}
+
+/** Gzipped size in KiB, one decimal: what the README states. */
+const gzippedKiB = (code: Uint8Array): number => Math.round((gzipSync(code, { level: 9 }).length / 1024) * 10) / 10;
 
 describe('the rxwamp package', () => {
   beforeAll(ensureBuilt, TIMEOUT);
@@ -118,6 +153,30 @@ describe('the rxwamp package', () => {
       expect(code).not.toMatch(/from\s*["'](ws|net|fs|node:[^"']*)["']/);
       expect(code).not.toMatch(/import\(\s*["'](ws|net|fs|node:[^"']*)["']\s*\)/);
       expect(code).not.toMatch(/require\(\s*["'](net|fs|node:[^"']*)["']\s*\)/);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'minified for the browser it holds no ws/net/fs and stays within its size budget (README states the size)',
+    async () => {
+      const whole = await minifiedBrowserBundle("export * from 'rxwamp';", []);
+      const clientOnly = await minifiedBrowserBundle("export { WampClient } from 'rxwamp';", ['rxjs']);
+      for (const bundle of [whole, clientOnly]) {
+        expect(bundle.nodeOnly).toEqual([]);
+        expect(bundle.inputs.some((input) => input.startsWith('dist/'))).withContext('bundled from dist/').toBeTrue();
+        expect(bundle.inputs.filter((input) => /node_modules\/(ws|@types)\//.test(input))).toEqual([]);
+        const text = new TextDecoder().decode(bundle.code);
+        expect(text).not.toMatch(/(from|import|require\()\s*\(?\s*["'](ws|net|fs|node:[^"']*)["']/);
+      }
+      const wholeKiB = gzippedKiB(whole.code);
+      const clientKiB = gzippedKiB(clientOnly.code);
+      // Printed so a size change shows in the test log; the README quotes these numbers.
+      console.log(`\n  browser bundle, minified+gzipped: everything incl. rxjs ${wholeKiB} KiB; WampClient without rxjs ${clientKiB} KiB`);
+      // Budgets with some headroom: a Node shim or a stray dependency would blow them.
+      expect(wholeKiB).toBeLessThan(64);
+      expect(clientKiB).toBeLessThan(56);
+      expect(clientKiB).toBeGreaterThan(10);
     },
     TIMEOUT,
   );

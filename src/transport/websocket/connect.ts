@@ -14,13 +14,17 @@ export interface ConnectWebSocketOptions {
   readonly maxMessageSize?: number;
 }
 
+/**
+ * Imports a module whose name is a parameter: neither bundlers nor minifiers (which fold
+ * a local constant into a literal specifier) can see which module it is.
+ */
+const importByName = (name: string): Promise<unknown> => import(name);
+
 /** The global WebSocket, else `ws` loaded with a specifier bundlers leave alone. */
 async function resolveWebSocket(): Promise<WebSocketConstructorLike> {
   const global = (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
   if (global !== undefined) return global;
-  // A non-literal specifier keeps browser bundles from including `ws`.
-  const name = 'ws';
-  const module = (await import(name)) as { WebSocket?: WebSocketConstructorLike; default?: WebSocketConstructorLike };
+  const module = (await importByName('ws')) as { WebSocket?: WebSocketConstructorLike; default?: WebSocketConstructorLike };
   const constructor = module.WebSocket ?? module.default;
   if (constructor === undefined) throw new Error('the ws package exports no WebSocket');
   return constructor;
