@@ -7,6 +7,7 @@
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
+import { writeCoalescer } from '../src/node/coalesce-writes.js';
 import { serveServer } from './lib/server-ipc.js';
 
 interface Callee {
@@ -78,7 +79,16 @@ function receive(socket: WebSocket, text: string): void {
   }
 }
 
-wss.on('connection', (socket) => {
+wss.on('connection', (socket, request) => {
+  // Any relay on Node can coalesce one turn's writes into one system call; the floor does
+  // too (as the router's listeners do), so that the yardstick is Node's best, not a
+  // write-per-message relay the router would beat by batching alone.
+  const coalesce = writeCoalescer(request.socket);
+  const send = socket.send.bind(socket);
+  socket.send = ((data: string, ...rest: unknown[]) => {
+    coalesce();
+    (send as (...a: unknown[]) => void)(data, ...rest);
+  }) as typeof socket.send;
   socket.on('message', (data: Buffer) => receive(socket, data.toString()));
   socket.on('close', () => {
     for (const topic of topics.values()) topic.sockets.delete(socket);

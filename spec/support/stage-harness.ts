@@ -4,6 +4,7 @@ import { hasFeature } from '../../src/protocol/features.js';
 import type { RoleName } from '../../src/protocol/features.js';
 import type { WampMessage } from '../../src/protocol/message.js';
 import { JsonSerializer } from '../../src/serialization/json.js';
+import type { Frame } from '../../src/transport/transport.js';
 import type { RealmSession } from '../../src/router/realm-session.js';
 import type { Routed } from '../../src/router/routed.js';
 import { ALL_CLIENT_ROLES } from './raw-peer.js';
@@ -48,7 +49,7 @@ export class StageSession implements RealmSession {
     this.open = false;
   }
   send(): void {}
-  sendFrame(): void {}
+  sendFrame(_frame: Frame): void {}
 }
 
 /** An inbound Routed: `session` sent `message`. */

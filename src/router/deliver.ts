@@ -17,15 +17,16 @@ export function deliver(logger: Logger): Observer<Routed> {
           if (routed.session.open) routed.session.send(routed.message);
           return;
         case 'fanout': {
-          // Most realms use one or two serializers: a short list beats a Map here.
-          let serializers: Serializer[] | undefined;
+          // Most realms use one or two serializations: a short list beats a Map here. Keyed
+          // by the serialization's id, not the instance: every session has its own serializer.
+          let serializers: string[] | undefined;
           let frames: Array<Frame | undefined> | undefined;
           for (const session of routed.sessions) {
             if (session === routed.except || !session.open) continue;
             const serializer = session.serializer;
-            let at = serializers === undefined ? -1 : serializers.indexOf(serializer);
+            let at = serializers === undefined ? -1 : serializers.indexOf(serializer.id);
             if (at < 0) {
-              (serializers ??= []).push(serializer);
+              (serializers ??= []).push(serializer.id);
               (frames ??= []).push(encodeOrLog(serializer, routed.message, logger));
               at = serializers.length - 1;
             }
