@@ -3,6 +3,8 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { lastValueFrom } from 'rxjs';
 import { WampClient } from '../../src/client/wamp-client.js';
@@ -38,6 +40,8 @@ function startRouter(args: string[]): Promise<RunningRouter> {
 }
 
 describe('rxwamp-router (the CLI)', () => {
+  const closers: Array<() => Promise<void>> = [];
+
   beforeAll(async () => {
     await ensureBuilt();
   }, TIMEOUT);
@@ -70,10 +74,15 @@ describe('rxwamp-router (the CLI)', () => {
       try {
         const config = join(dir, 'router.json');
         const socket = join(dir, 'router.sock');
+        // The file names a port that is taken: only the --ws-port flag lets the router start.
+        const taken = createServer();
+        await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+        closers.push(() => new Promise<void>((resolve) => taken.close(() => resolve())));
+        const takenPort = (taken.address() as AddressInfo).port;
         writeFileSync(
           config,
           JSON.stringify({
-            listeners: { websocket: { host: '127.0.0.1', port: 8080, path: '/wamp' }, unix: { path: socket } },
+            listeners: { websocket: { host: '127.0.0.1', port: takenPort, path: '/wamp' }, unix: { path: socket } },
             realms: [{ name: 'app', auth: { ticket: { principals: { joe: { ticket: 't0ps3cret', authrole: 'user' } } } } }],
           }),
         );
@@ -81,6 +90,7 @@ describe('rxwamp-router (the CLI)', () => {
         expect(router.urls).toContain(`unix:${socket}`);
         const ws = router.urls.find((u) => u.startsWith('ws://'))!;
         expect(ws).toMatch(/\/wamp$/);
+        expect(new URL(ws.replace('ws:', 'http:')).port).not.toBe(String(takenPort));
         const client = new WampClient({ url: `unix:${socket}`, realm: 'app', authid: 'joe', ticket: 't0ps3cret', reconnect: false });
         const session = await firstKeeping(client.session$);
         expect(session.details['authrole']).toBe('user');
@@ -88,6 +98,7 @@ describe('rxwamp-router (the CLI)', () => {
         router.child.kill('SIGINT');
         expect(await router.exited).toBe(0);
       } finally {
+        for (const close of closers.splice(0)) await close();
         rmSync(dir, { recursive: true, force: true });
       }
     },

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import { ensureBuilt, root } from '../support/built-package.js';
 
 const run = promisify(execFile);
@@ -19,6 +20,20 @@ async function exportNames(specifier: string): Promise<string[]> {
 
 const NODE_ONLY = new Set(['ws', ...builtinModules]);
 const isNodeOnly = (path: string): boolean => path.startsWith('node:') || NODE_ONLY.has(path) || NODE_ONLY.has(path.split('/')[0]!);
+
+/** An esbuild plugin that records, rather than fails on, every Node-only import, so that a spec can name them. */
+function recordNodeOnlyImports(reached: string[]): Plugin {
+  return {
+    name: 'node-only-imports',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        if (!isNodeOnly(args.path)) return undefined;
+        reached.push(`${args.path} (from ${args.importer})`);
+        return { path: args.path, external: true };
+      });
+    },
+  };
+}
 
 /** A minified browser bundle of `entry` built from the package as installed (dist/, not src/ through tsconfig paths). */
 async function minifiedBrowserBundle(entry: string, external: string[]): Promise<{ code: Uint8Array; inputs: string[]; nodeOnly: string[] }> {
@@ -35,18 +50,7 @@ async function minifiedBrowserBundle(entry: string, external: string[]): Promise
     // No tsconfig: its `paths` would map 'rxwamp' to src/; users get dist/.
     tsconfigRaw: {},
     logLevel: 'silent',
-    plugins: [
-      {
-        name: 'node-only-imports',
-        setup(b) {
-          b.onResolve({ filter: /.*/ }, (args) => {
-            if (!isNodeOnly(args.path)) return undefined;
-            nodeOnly.push(`${args.path} (from ${args.importer})`);
-            return { path: args.path, external: true };
-          });
-        },
-      },
-    ],
+    plugins: [recordNodeOnlyImports(nodeOnly)],
   });
   return { code: result.outputFiles[0]!.contents, inputs: Object.keys(result.metafile.inputs), nodeOnly };
 }
@@ -131,19 +135,7 @@ describe('the rxwamp package', () => {
         format: 'esm',
         write: false,
         logLevel: 'silent',
-        plugins: [
-          {
-            // Record, rather than fail on, every Node-only import, so the spec can name them.
-            name: 'node-only-imports',
-            setup(b) {
-              b.onResolve({ filter: /.*/ }, (args) => {
-                if (!isNodeOnly(args.path)) return undefined;
-                reached.push(`${args.path} (from ${args.importer})`);
-                return { path: args.path, external: true };
-              });
-            },
-          },
-        ],
+        plugins: [recordNodeOnlyImports(reached)],
       });
       expect(reached).toEqual([]);
       const code = result.outputFiles[0]!.text;

@@ -26,7 +26,7 @@ export interface UnixListenerConfig {
   readonly path: string;
 }
 
-/** The `listeners` section of the config: any combination, each optional. */
+/** The `listeners` section of the config: each listener optional, in whatever combination. */
 export interface ListenOptions {
   readonly websocket?: WebSocketListenerConfig;
   readonly rawsocket?: RawSocketListenerConfig;

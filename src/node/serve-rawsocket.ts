@@ -8,7 +8,7 @@ import { ConnectionQueue, urlHost } from './transport-server.js';
 import type { TransportServer } from './transport-server.js';
 import { describeSocketPeer, socketDuplex } from './socket-duplex.js';
 
-/** Options of {@link serveRawSocket}: a TCP host and port (port 0: any free one) or a Unix socket path. */
+/** Options of {@link serveRawSocket}: a TCP host and port (port 0 lets the OS pick a free one) or a Unix socket path. */
 export type ServeRawSocketOptions = ({ readonly host?: string; readonly port: number } | { readonly path: string }) & {
   /** The serializer ids accepted (default 1 JSON, 2 MessagePack, 3 CBOR); others get error 1. */
   readonly serializerIds?: number[];

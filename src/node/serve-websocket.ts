@@ -18,7 +18,7 @@ export interface ServeWebSocketOptions {
   readonly host?: string;
   /** The port; 0 picks a free one (see `urls`). */
   readonly port: number;
-  /** The only path upgraded (default: any path). */
+  /** The only path upgraded (default: every path is). */
   readonly path?: string;
   /** The subprotocols accepted (default `wamp.2.json`, `wamp.2.msgpack`, `wamp.2.cbor`). */
   readonly subprotocols?: string[];
