@@ -324,6 +324,26 @@ describe('Router limits', () => {
     });
   });
 
+  describe('an invocation the callee cannot receive', () => {
+    it('fails the call with wamp.error.payload_size_exceeded instead of leaving the caller waiting', async () => {
+      router = routerWith({ maxMessageSize: 1024 });
+      const callee = new RawPeer(router);
+      await callee.join();
+      callee.send(64, 1, { disclose_caller: true }, 'com.example.p');
+      await callee.next(65);
+      const caller = new RawPeer(router);
+      await caller.join();
+      // The CALL fits; the INVOCATION, with the caller disclosed, does not.
+      caller.send(48, 1, {}, 'com.example.p', ['z'.repeat(960)]);
+      const error = await caller.next(8);
+      expect(error[4]).toBe('wamp.error.payload_size_exceeded');
+      expect(callee.received.filter((m) => m[0] === 68)).toEqual([]);
+      caller.send(48, 2, {}, 'com.example.p', ['small']);
+      const invocation = await callee.next(68);
+      expect(invocation[4]).toEqual(['small']);
+    });
+  });
+
   describe('logging', () => {
     it('writes structured lines for session start and end, violations and limit hits, without payloads or secrets at info', async () => {
       const lines: string[] = [];

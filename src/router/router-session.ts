@@ -132,6 +132,21 @@ export class RouterSession implements RealmSession {
       // A peer that cannot take the WELCOME cannot have a session.
       return this.abort(LimitErrors.maxMessageSize, `the WELCOME exceeds the largest message this peer accepts (${this.#maxOutgoing} octets)`);
     }
+    if (message.code === 68 && this.#realm !== undefined) {
+      // The callee cannot receive this invocation: answer it in the callee's place, so
+      // that the dealer fails the call for its caller instead of leaving it waiting.
+      this.#realm.receive(
+        this,
+        createMessage('ERROR', {
+          'REQUEST.Type': 68,
+          'REQUEST.Request': message.fields.Request,
+          Details: {},
+          Error: WampErrors.payloadSizeExceeded,
+          Arguments: [`the invocation exceeds the largest message the callee accepts (${this.#maxOutgoing} octets)`],
+        }),
+      );
+      return;
+    }
     if (message.code === 50) {
       // The caller must not wait forever for a result it cannot receive.
       const request = message.fields['CALL.Request'];
