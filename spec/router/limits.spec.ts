@@ -342,6 +342,21 @@ describe('Router limits', () => {
       const invocation = await callee.next(68);
       expect(invocation[4]).toEqual(['small']);
     });
+
+    it('fails the call with wamp.error.invalid_argument when the callee\'s serialization cannot carry it', async () => {
+      router = routerWith({});
+      const callee = new RawPeer(router, 'wamp.2.json');
+      await callee.join();
+      callee.send(64, 1, {}, 'com.example.p');
+      await callee.next(65);
+      const caller = new RawPeer(router, 'wamp.2.cbor');
+      await caller.join();
+      // A CBOR integer beyond 2^53 arrives as a BigInt, which JSON cannot carry.
+      caller.send(48, 1, {}, 'com.example.p', [2n ** 60n]);
+      const error = await caller.next(8);
+      expect(error[4]).toBe('wamp.error.invalid_argument');
+      expect(callee.received.filter((m) => m[0] === 68)).toEqual([]);
+    });
   });
 
   describe('logging', () => {

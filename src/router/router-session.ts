@@ -125,6 +125,7 @@ export class RouterSession implements RealmSession {
       frame = this.serializer.encode(message);
     } catch (error) {
       this.#host.logger.log('error', 'encode_failed', { session: this.id, type: message.name, error: error instanceof Error ? error.message : String(error) });
+      if (message.code === 68) this.#refuseInvocation(message, WampErrors.invalidArgument, `the invocation cannot be carried in ${this.serializer.id}`);
       return;
     }
     if (this.#write(frame, message.name)) return;
@@ -132,20 +133,8 @@ export class RouterSession implements RealmSession {
       // A peer that cannot take the WELCOME cannot have a session.
       return this.abort(LimitErrors.maxMessageSize, `the WELCOME exceeds the largest message this peer accepts (${this.#maxOutgoing} octets)`);
     }
-    if (message.code === 68 && this.#realm !== undefined) {
-      // The callee cannot receive this invocation: answer it in the callee's place, so
-      // that the dealer fails the call for its caller instead of leaving it waiting.
-      this.#realm.receive(
-        this,
-        createMessage('ERROR', {
-          'REQUEST.Type': 68,
-          'REQUEST.Request': message.fields.Request,
-          Details: {},
-          Error: WampErrors.payloadSizeExceeded,
-          Arguments: [`the invocation exceeds the largest message the callee accepts (${this.#maxOutgoing} octets)`],
-        }),
-      );
-      return;
+    if (message.code === 68) {
+      return this.#refuseInvocation(message, WampErrors.payloadSizeExceeded, `the invocation exceeds the largest message the callee accepts (${this.#maxOutgoing} octets)`);
     }
     if (message.code === 50) {
       // The caller must not wait forever for a result it cannot receive.
@@ -161,6 +150,17 @@ export class RouterSession implements RealmSession {
         }),
       );
     }
+  }
+
+  /**
+   * The callee cannot receive an invocation: answer it in the callee's place, so that the
+   * dealer fails the call for its caller instead of leaving it waiting.
+   */
+  #refuseInvocation(invocation: Message<'INVOCATION'>, error: string, explanation: string): void {
+    this.#realm?.receive(
+      this,
+      createMessage('ERROR', { 'REQUEST.Type': 68, 'REQUEST.Request': invocation.fields.Request, Details: {}, Error: error, Arguments: [explanation] }),
+    );
   }
 
   sendFrame(frame: Frame): void {
