@@ -1,12 +1,11 @@
 /** Load generator: raw callers (N sessions, W calls in flight each) of one procedure, with round-trip latency. */
 import { failGenerator, generatorConfig, serveGenerator } from '../lib/generator.js';
-import { percentile, RoundTrips } from '../lib/latency.js';
+import { RoundTrips } from '../lib/latency.js';
 import { session } from '../lib/raw-wamp.js';
 import type { Codec, RawPeer } from '../lib/raw-wamp.js';
 
 const config = generatorConfig<{ url: string; codec: Codec; procedure: string; callers: number; inflight: number }>();
 const args = ['hello', 42, { small: true }];
-let count = 0;
 const trips = new RoundTrips();
 
 function drive(peer: RawPeer): void {
@@ -20,7 +19,6 @@ function drive(peer: RawPeer): void {
     if (m[0] !== 50) {
       failGenerator(new Error(`unexpected reply ${JSON.stringify(m).slice(0, 200)}`));
     }
-    count++;
     trips.answered(m[1] as number);
     call();
   };
@@ -31,12 +29,8 @@ try {
   const peers = await Promise.all(Array.from({ length: config.callers }, () => session(config.url, config.codec)));
   serveGenerator({
     run: () => peers.forEach(drive),
-    reset: () => {
-      count = 0;
-      trips.samples = [];
-      trips.recording = true;
-    },
-    collect: (seconds) => ({ count, seconds, p50Us: percentile(trips.samples, 0.5), p99Us: percentile(trips.samples, 0.99) }),
+    reset: () => trips.reset(),
+    collect: (seconds) => trips.result(seconds),
   });
 } catch (error) {
   failGenerator(error);

@@ -1,13 +1,12 @@
 /** Load generator: one raw publisher, acknowledged, W publications in flight. */
 import { failGenerator, generatorConfig, serveGenerator } from '../lib/generator.js';
-import { percentile, RoundTrips } from '../lib/latency.js';
+import { RoundTrips } from '../lib/latency.js';
 import { session } from '../lib/raw-wamp.js';
 import type { Codec } from '../lib/raw-wamp.js';
 
 const config = generatorConfig<{ url: string; codec: Codec; topic: string; inflight: number }>();
 const args = ['hello', 42, { small: true }];
 const options = { acknowledge: true };
-let count = 0;
 const trips = new RoundTrips();
 try {
   const peer = await session(config.url, config.codec);
@@ -19,7 +18,6 @@ try {
   };
   peer.onMessage = (m) => {
     if (m[0] !== 17) failGenerator(new Error(`unexpected reply ${JSON.stringify(m).slice(0, 200)}`));
-    count++;
     trips.answered(m[1] as number);
     publish();
   };
@@ -27,12 +25,8 @@ try {
     run: () => {
       for (let i = 0; i < config.inflight; i++) publish();
     },
-    reset: () => {
-      count = 0;
-      trips.samples = [];
-      trips.recording = true;
-    },
-    collect: (seconds) => ({ count, seconds, p50Us: percentile(trips.samples, 0.5), p99Us: percentile(trips.samples, 0.99) }),
+    reset: () => trips.reset(),
+    collect: (seconds) => trips.result(seconds),
   });
 } catch (error) {
   failGenerator(error);

@@ -198,8 +198,9 @@ describe('WampClient', () => {
     const ids = router.received.filter((w) => w[0] === 65 || w[0] === 64).length;
     expect(ids).toBe(4);
     for (let i = 0; i < 4; i++) router.send([68, i + 1, 100 + i, {}, [41]]);
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    const answers = router.received.filter((w) => w[0] === 70 || w[0] === 8);
+    const answered = (): Wire[] => router.received.filter((w) => w[0] === 70 || w[0] === 8);
+    await router.until(() => answered().length === 4);
+    const answers = answered();
     expect(answers).toContain([70, 1, {}, [42]]);
     expect(answers).toContain([70, 2, {}, [1, 2], { k: 3 }]);
     expect(answers).toContain([8, 68, 3, {}, 'com.app.error.nope', ['why'], { k: 1 }]);

@@ -42,6 +42,7 @@ export class ScriptedRouter {
   readonly #serializer = new JsonSerializer();
   readonly #subscription: Subscription;
   #nextId = 100;
+  readonly #waiters: Array<{ done: () => boolean; resolve: () => void }> = [];
 
   constructor(transport: Transport) {
     this.#transport = transport;
@@ -90,6 +91,17 @@ export class ScriptedRouter {
     const script = this.scripts.get(name) ?? DEFAULTS[name];
     const replies = script?.(message, this);
     if (replies) for (const reply of replies) this.send(reply);
+    for (const waiter of [...this.#waiters]) {
+      if (!waiter.done()) continue;
+      this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  }
+
+  /** Resolves once `done()` holds, checked now and after every message the router receives. */
+  until(done: () => boolean): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ done, resolve }));
   }
 
   /** Stops listening. */

@@ -84,6 +84,11 @@ export type MessageFields<N extends MessageName> = {
 /** The field names of message type N. */
 export type FieldName<N extends MessageName> = keyof MessageFields<N> & string;
 
+/** Every message code by name, derived from the table: `Codes.CALL` is 48, typed as the literal. */
+export const Codes = Object.fromEntries(Object.entries(MESSAGE_TABLE).map(([name, layout]) => [name, layout.code])) as {
+  readonly [N in MessageName]: MessageCode<N>;
+};
+
 /** The message codes a REQUEST.Type of an ERROR may name. */
 export const ERROR_REQUEST_TYPES: ReadonlySet<number> = new Set([
   MESSAGE_TABLE.PUBLISH.code,

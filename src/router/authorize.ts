@@ -1,6 +1,7 @@
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import type { Dict } from '../protocol/dict.js';
 import { WampErrors } from '../protocol/errors.js';
+import { Codes } from '../protocol/message-table.js';
 import { PatternIndex } from '../protocol/pattern-index.js';
 import type { Action, PermissionConfig, RoleConfig } from './config.js';
 import type { Logger } from './logger.js';
@@ -8,11 +9,6 @@ import type { RealmSession } from './realm-session.js';
 import { explainedError } from './replies.js';
 import type { Routed } from './routed.js';
 import { stage } from './stage.js';
-
-const PUBLISH = 16;
-const SUBSCRIBE = 32;
-const CALL = 48;
-const REGISTER = 64;
 
 /** What an authorizer decides about one action: allowed or not, and whether the session may disclose itself. */
 export interface AuthorizationDecision {
@@ -79,23 +75,23 @@ export function authorize(context: AuthorizeContext): MonoTypeOperatorFunction<R
       let options: Dict;
       let request: number;
       switch (message.code) {
-        case PUBLISH:
+        case Codes.PUBLISH:
           [action, uri, options, request] = ['publish', message.fields.Topic, message.fields.Options, message.fields.Request];
           break;
-        case SUBSCRIBE:
+        case Codes.SUBSCRIBE:
           [action, uri, options, request] = ['subscribe', message.fields.Topic, message.fields.Options, message.fields.Request];
           break;
-        case CALL:
+        case Codes.CALL:
           [action, uri, options, request] = ['call', message.fields.Procedure, message.fields.Options, message.fields.Request];
           break;
-        case REGISTER:
+        case Codes.REGISTER:
           [action, uri, options, request] = ['register', message.fields.Procedure, message.fields.Options, message.fields.Request];
           break;
         default:
           return emit(routed);
       }
       const session = routed.session;
-      const quiet = message.code === PUBLISH && options['acknowledge'] !== true;
+      const quiet = message.code === Codes.PUBLISH && options['acknowledge'] !== true;
       for (const check of checks) {
         const decision = decide(check, session, action, uri, options);
         if (!decision.allow) {

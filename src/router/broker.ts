@@ -1,5 +1,6 @@
 import type { Dict } from '../protocol/dict.js';
 import { WampErrors } from '../protocol/errors.js';
+import { Codes } from '../protocol/message-table.js';
 import { randomId } from '../protocol/ids.js';
 import { createMessage } from '../protocol/message.js';
 import type { Message } from '../protocol/message.js';
@@ -16,10 +17,6 @@ import type { Eligibility } from './publication.js';
 import { stage } from './stage.js';
 import type { Emit } from './stage.js';
 import type { Subscription, SubscriptionStore } from './subscription-store.js';
-
-const PUBLISH = 16;
-const SUBSCRIBE = 32;
-const UNSUBSCRIBE = 34;
 
 /** What the broker needs from its realm. */
 export interface BrokerContext {
@@ -72,11 +69,11 @@ class BrokerLogic {
     if (routed.kind === 'in') {
       const message = routed.message;
       switch (message.code) {
-        case PUBLISH:
+        case Codes.PUBLISH:
           return this.#publish(routed.session, message);
-        case SUBSCRIBE:
+        case Codes.SUBSCRIBE:
           return this.#subscribe(routed.session, message);
-        case UNSUBSCRIBE:
+        case Codes.UNSUBSCRIBE:
           return this.#unsubscribe(routed.session, message);
       }
     } else if (routed.kind === 'left') {
@@ -92,10 +89,10 @@ class BrokerLogic {
   #publish(session: RealmSession, message: Message<'PUBLISH'>): void {
     const { Request: request, Options: options, Topic: topic } = message.fields;
     if (!isValidUri(topic)) {
-      return this.#emit(explainedError(session, PUBLISH, request, WampErrors.invalidUri, `invalid topic URI '${topic}'`));
+      return this.#emit(explainedError(session, Codes.PUBLISH, request, WampErrors.invalidUri, `invalid topic URI '${topic}'`));
     }
     if (isReservedUri(topic)) {
-      return this.#emit(explainedError(session, PUBLISH, request, WampErrors.invalidUri, `topic '${topic}' is in the reserved wamp. namespace`));
+      return this.#emit(explainedError(session, Codes.PUBLISH, request, WampErrors.invalidUri, `topic '${topic}' is in the reserved wamp. namespace`));
     }
     const publication = randomId();
     const details: Dict = {};
@@ -127,7 +124,7 @@ class BrokerLogic {
     const { Request: request, Options: options, Topic: topic } = message.fields;
     const match = (options['match'] as MatchPolicy | undefined) ?? 'exact';
     if (!isValidPattern(topic, match)) {
-      return this.#emit(explainedError(session, SUBSCRIBE, request, WampErrors.invalidUri, `invalid ${match} topic pattern '${topic}'`));
+      return this.#emit(explainedError(session, Codes.SUBSCRIBE, request, WampErrors.invalidUri, `invalid ${match} topic pattern '${topic}'`));
     }
     const { subscription, created, added } = this.#store.subscribe(session, topic, match);
     this.#emit({ kind: 'out', session, message: createMessage('SUBSCRIBED', { 'SUBSCRIBE.Request': request, Subscription: subscription.id }) });
@@ -155,7 +152,7 @@ class BrokerLogic {
     const { Request: request, Subscription: id } = message.fields;
     const subscription = this.#store.byId(id);
     if (subscription === undefined || !subscription.subscribers.has(session)) {
-      return this.#emit(explainedError(session, UNSUBSCRIBE, request, WampErrors.noSuchSubscription, `no subscription ${id} for this session`));
+      return this.#emit(explainedError(session, Codes.UNSUBSCRIBE, request, WampErrors.noSuchSubscription, `no subscription ${id} for this session`));
     }
     this.#emit({ kind: 'out', session, message: createMessage('UNSUBSCRIBED', { 'UNSUBSCRIBE.Request': request }) });
     this.#remove(session, subscription);

@@ -2,6 +2,7 @@ import { asyncScheduler } from 'rxjs';
 import type { MonoTypeOperatorFunction, SchedulerLike, Subscription } from 'rxjs';
 import type { Dict } from '../protocol/dict.js';
 import { WampErrors } from '../protocol/errors.js';
+import { Codes } from '../protocol/message-table.js';
 import { IdSequence } from '../protocol/ids.js';
 import { createMessage } from '../protocol/message.js';
 import type { Message } from '../protocol/message.js';
@@ -15,14 +16,6 @@ import { errorReply, explainedError } from './replies.js';
 import type { Routed } from './routed.js';
 import { stage } from './stage.js';
 import type { Emit } from './stage.js';
-
-const ERROR = 8;
-const CALL = 48;
-const CANCEL = 49;
-const REGISTER = 64;
-const UNREGISTER = 66;
-const INVOCATION = 68;
-const YIELD = 70;
 
 /** What the dealer needs from its realm. */
 export interface DealerContext {
@@ -92,18 +85,18 @@ class DealerLogic {
     if (routed.kind === 'in') {
       const message = routed.message;
       switch (message.code) {
-        case CALL:
+        case Codes.CALL:
           return this.#call(routed.session, message, routed);
-        case YIELD:
+        case Codes.YIELD:
           return this.#yield(routed.session, message);
-        case ERROR:
-          if (message.fields['REQUEST.Type'] === INVOCATION) return this.#calleeError(routed.session, message);
+        case Codes.ERROR:
+          if (message.fields['REQUEST.Type'] === Codes.INVOCATION) return this.#calleeError(routed.session, message);
           break;
-        case CANCEL:
+        case Codes.CANCEL:
           return this.#cancel(routed.session, message);
-        case REGISTER:
+        case Codes.REGISTER:
           return this.#register(routed.session, message);
-        case UNREGISTER:
+        case Codes.UNREGISTER:
           return this.#unregister(routed.session, message);
       }
     } else if (routed.kind === 'left') {
@@ -123,19 +116,19 @@ class DealerLogic {
     const match = (options['match'] as MatchPolicy | undefined) ?? 'exact';
     const invoke = (options['invoke'] as InvocationPolicy | undefined) ?? 'single';
     if (!isValidPattern(procedure, match)) {
-      return this.#emit(explainedError(session, REGISTER, request, WampErrors.invalidUri, `invalid ${match} procedure pattern '${procedure}'`));
+      return this.#emit(explainedError(session, Codes.REGISTER, request, WampErrors.invalidUri, `invalid ${match} procedure pattern '${procedure}'`));
     }
     if (isReservedUri(procedure)) {
-      return this.#emit(explainedError(session, REGISTER, request, WampErrors.invalidUri, `procedure '${procedure}' is in the reserved wamp. namespace`));
+      return this.#emit(explainedError(session, Codes.REGISTER, request, WampErrors.invalidUri, `procedure '${procedure}' is in the reserved wamp. namespace`));
     }
     const existing = this.#store.lookup(procedure, match);
     if (existing !== undefined) {
       if (existing.callees.some((c) => c.session === session)) {
-        return this.#emit(explainedError(session, REGISTER, request, WampErrors.procedureAlreadyExists, `this session has already registered '${procedure}'`));
+        return this.#emit(explainedError(session, Codes.REGISTER, request, WampErrors.procedureAlreadyExists, `this session has already registered '${procedure}'`));
       }
       if (existing.invoke === 'single' || existing.invoke !== invoke) {
         const why = existing.invoke === invoke ? `'${procedure}' is already registered` : `'${procedure}' is registered with invocation policy '${existing.invoke}', not '${invoke}'`;
-        return this.#emit(explainedError(session, REGISTER, request, WampErrors.procedureAlreadyExists, why));
+        return this.#emit(explainedError(session, Codes.REGISTER, request, WampErrors.procedureAlreadyExists, why));
       }
     }
     const { registration, created } = this.#store.add({ session, discloseCaller: options['disclose_caller'] === true }, procedure, match, invoke);
@@ -148,7 +141,7 @@ class DealerLogic {
     const { Request: request, Registration: id } = message.fields;
     const registration = this.#store.byId(id);
     if (registration === undefined || !registration.callees.some((c) => c.session === session)) {
-      return this.#emit(explainedError(session, UNREGISTER, request, WampErrors.noSuchRegistration, `no registration ${id} for this session`));
+      return this.#emit(explainedError(session, Codes.UNREGISTER, request, WampErrors.noSuchRegistration, `no registration ${id} for this session`));
     }
     this.#emit({ kind: 'out', session, message: createMessage('UNREGISTERED', { 'UNREGISTER.Request': request }) });
     this.#remove(session, registration);
@@ -167,19 +160,19 @@ class DealerLogic {
     const pending = calls?.get(request);
     if (pending !== undefined) return this.#continueCall(pending, message);
     if (!isValidUri(procedure)) {
-      return this.#emit(explainedError(caller, CALL, request, WampErrors.invalidUri, `invalid procedure URI '${procedure}'`));
+      return this.#emit(explainedError(caller, Codes.CALL, request, WampErrors.invalidUri, `invalid procedure URI '${procedure}'`));
     }
     const registration = this.#store.best(procedure);
     if (registration === undefined) {
       // The router's own procedures (meta API) are the meta stage's.
       if (isReservedUri(procedure)) return this.#emit(routed);
-      return this.#emit(explainedError(caller, CALL, request, WampErrors.noSuchProcedure, `no callee registered procedure '${procedure}'`));
+      return this.#emit(explainedError(caller, Codes.CALL, request, WampErrors.noSuchProcedure, `no callee registered procedure '${procedure}'`));
     }
     const callee = pickCallee(registration)!;
     const calleeSession = callee.session;
     const progressiveInvocation = message.isProgress();
     if (progressiveInvocation && !calleeSession.supports('callee', 'progressive_call_invocations')) {
-      return this.#emit(explainedError(caller, CALL, request, WampErrors.featureNotSupported, `the callee of '${procedure}' does not support progressive call invocations`));
+      return this.#emit(explainedError(caller, Codes.CALL, request, WampErrors.featureNotSupported, `the callee of '${procedure}' does not support progressive call invocations`));
     }
     let calleeCalls = this.#byCallee.get(calleeSession);
     if (calleeCalls === undefined) this.#byCallee.set(calleeSession, (calleeCalls = { pending: new Map(), ids: new IdSequence() }));
@@ -261,7 +254,7 @@ class DealerLogic {
     this.#emit({
       kind: 'out',
       session: call.caller,
-      message: createMessage('ERROR', { 'REQUEST.Type': CALL, 'REQUEST.Request': call.request, Details: details, Error: error, Arguments: args, ArgumentsKw: kwargs }, message.payload),
+      message: createMessage('ERROR', { 'REQUEST.Type': Codes.CALL, 'REQUEST.Request': call.request, Details: details, Error: error, Arguments: args, ArgumentsKw: kwargs }, message.payload),
     });
   }
 
@@ -275,7 +268,7 @@ class DealerLogic {
     if (mode !== 'skip') this.#interrupt(call, mode, WampErrors.canceled);
     if (mode === 'kill') return; // The callee's own ERROR or RESULT ends the call.
     this.#finish(call);
-    this.#emit(errorReply(caller, CALL, call.request, WampErrors.canceled, [`call canceled (${mode})`]));
+    this.#emit(errorReply(caller, Codes.CALL, call.request, WampErrors.canceled, [`call canceled (${mode})`]));
   }
 
   #timeout(call: PendingCall): void {
@@ -283,7 +276,7 @@ class DealerLogic {
     if (this.#byCaller.get(call.caller)?.get(call.request) !== call) return;
     if (call.callee.supports('callee', 'call_canceling')) this.#interrupt(call, 'killnowait', WampErrors.timeout);
     this.#finish(call);
-    this.#emit(errorReply(call.caller, CALL, call.request, WampErrors.timeout, ['call timed out']));
+    this.#emit(errorReply(call.caller, Codes.CALL, call.request, WampErrors.timeout, ['call timed out']));
   }
 
   #interrupt(call: PendingCall, mode: string, reason: string): void {
@@ -313,7 +306,7 @@ class DealerLogic {
     if (calleeCalls !== undefined) {
       for (const call of [...calleeCalls.pending.values()]) {
         this.#finish(call);
-        if (call.caller !== session) this.#emit(errorReply(call.caller, CALL, call.request, WampErrors.canceled, ['the callee left']));
+        if (call.caller !== session) this.#emit(errorReply(call.caller, Codes.CALL, call.request, WampErrors.canceled, ['the callee left']));
       }
       this.#byCallee.delete(session);
     }

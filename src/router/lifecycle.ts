@@ -1,28 +1,27 @@
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { WampErrors } from '../protocol/errors.js';
+import { Codes } from '../protocol/message-table.js';
 import type { Logger } from './logger.js';
 import type { Routed } from './routed.js';
 import { stage } from './stage.js';
-
-const INVOCATION = 68;
 
 /**
  * What an established client may send a router; every other message type is a protocol
  * violation (HELLO again, WELCOME, EVENT, RESULT, INVOCATION, …).
  */
 const FROM_CLIENT: ReadonlySet<number> = new Set([
-  6, // GOODBYE
-  3, // ABORT
-  8, // ERROR (for an INVOCATION)
-  16, // PUBLISH
-  32, // SUBSCRIBE
-  34, // UNSUBSCRIBE
-  48, // CALL
-  49, // CANCEL
-  64, // REGISTER
-  66, // UNREGISTER
-  70, // YIELD
-  337, // EVENT_RECEIVED (acknowledged event delivery, accepted and dropped)
+  Codes.GOODBYE,
+  Codes.ABORT,
+  Codes.ERROR, // for an INVOCATION only
+  Codes.PUBLISH,
+  Codes.SUBSCRIBE,
+  Codes.UNSUBSCRIBE,
+  Codes.CALL,
+  Codes.CANCEL,
+  Codes.REGISTER,
+  Codes.UNREGISTER,
+  Codes.YIELD,
+  Codes.EVENT_RECEIVED, // acknowledged event delivery: accepted and dropped
 ]);
 
 /** What the lifecycle stage needs from its realm. */
@@ -43,16 +42,16 @@ export function lifecycle(context: LifecycleContext): MonoTypeOperatorFunction<R
         return session.abort(WampErrors.protocolViolation, `${message.name} is not a message a client may send to an established session`);
       }
       switch (message.code) {
-        case 6:
+        case Codes.GOODBYE:
           return session.answerGoodbye();
-        case 3:
+        case Codes.ABORT:
           return session.end('wamp.close.aborted_by_peer');
-        case 8:
-          if (message.fields['REQUEST.Type'] !== INVOCATION) {
+        case Codes.ERROR:
+          if (message.fields['REQUEST.Type'] !== Codes.INVOCATION) {
             return session.abort(WampErrors.protocolViolation, `a client may send ERROR only for an INVOCATION, not for request type ${message.fields['REQUEST.Type']}`);
           }
           break;
-        case 337:
+        case Codes.EVENT_RECEIVED:
           return;
       }
       emit(routed);

@@ -1,3 +1,4 @@
+import { Codes } from '../protocol/message-table.js';
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import type { Dict } from '../protocol/dict.js';
 import { isDict } from '../protocol/dict.js';
@@ -19,8 +20,6 @@ import type { Routed } from './routed.js';
 import { stage } from './stage.js';
 import type { Emit } from './stage.js';
 import type { SubscriptionStore } from './subscription-store.js';
-
-const CALL = 48;
 
 /** What the meta stage reads of its realm. */
 export interface MetaRealm {
@@ -103,7 +102,7 @@ class MetaLogic {
   handle(routed: Routed): void {
     switch (routed.kind) {
       case 'in':
-        if (routed.message.code === CALL) return this.#call(routed.session, routed.message);
+        if (routed.message.code === Codes.CALL) return this.#call(routed.session, routed.message);
         break;
       case 'meta':
         return this.#publish(routed.topic, routed.args);
@@ -129,13 +128,13 @@ class MetaLogic {
     const { Request: request, Procedure: procedure } = message.fields;
     const run = this.#procedures.get(procedure);
     if (run === undefined) {
-      return this.#emit(errorReply(caller, CALL, request, WampErrors.noSuchProcedure, [`no procedure '${procedure}'`]));
+      return this.#emit(errorReply(caller, Codes.CALL, request, WampErrors.noSuchProcedure, [`no procedure '${procedure}'`]));
     }
     let result: unknown;
     try {
       result = run(caller, message.args, message.kwargs);
     } catch (error) {
-      if (error instanceof WampError) return this.#emit(errorReply(caller, CALL, request, error.uri, error.args, error.kwargs));
+      if (error instanceof WampError) return this.#emit(errorReply(caller, Codes.CALL, request, error.uri, error.args, error.kwargs));
       throw error;
     }
     this.#emit({ kind: 'out', session: caller, message: createMessage('RESULT', { 'CALL.Request': request, Details: {}, Arguments: result === undefined ? [] : [result] }) });

@@ -1,3 +1,4 @@
+import { Codes } from '../protocol/message-table.js';
 import type { Subscription as RxSubscription } from 'rxjs';
 import type { Dict } from '../protocol/dict.js';
 import { isDict } from '../protocol/dict.js';
@@ -115,9 +116,9 @@ export class RouterSession implements RealmSession {
   send(message: WampMessage): void {
     if (this.#state === 'closed') return;
     // A final RESULT or ERROR ends one of this session's calls.
-    if (message.code === 50) {
+    if (message.code === Codes.RESULT) {
       if (message.fields.Details['progress'] !== true) this.#pendingCalls.delete(message.fields['CALL.Request']);
-    } else if (message.code === 8 && message.fields['REQUEST.Type'] === 48) {
+    } else if (message.code === Codes.ERROR && message.fields['REQUEST.Type'] === Codes.CALL) {
       this.#pendingCalls.delete(message.fields['REQUEST.Request']);
     }
     let frame: Frame;
@@ -125,24 +126,24 @@ export class RouterSession implements RealmSession {
       frame = this.serializer.encode(message);
     } catch (error) {
       this.#host.logger.log('error', 'encode_failed', { session: this.id, type: message.name, error: error instanceof Error ? error.message : String(error) });
-      if (message.code === 68) this.#refuseInvocation(message, WampErrors.invalidArgument, `the invocation cannot be carried in ${this.serializer.id}`);
+      if (message.code === Codes.INVOCATION) this.#refuseInvocation(message, WampErrors.invalidArgument, `the invocation cannot be carried in ${this.serializer.id}`);
       return;
     }
     if (this.#write(frame, message.name)) return;
-    if (message.code === 2) {
+    if (message.code === Codes.WELCOME) {
       // A peer that cannot take the WELCOME cannot have a session.
       return this.abort(LimitErrors.maxMessageSize, `the WELCOME exceeds the largest message this peer accepts (${this.#maxOutgoing} octets)`);
     }
-    if (message.code === 68) {
+    if (message.code === Codes.INVOCATION) {
       return this.#refuseInvocation(message, WampErrors.payloadSizeExceeded, `the invocation exceeds the largest message the callee accepts (${this.#maxOutgoing} octets)`);
     }
-    if (message.code === 50) {
+    if (message.code === Codes.RESULT) {
       // The caller must not wait forever for a result it cannot receive.
       const request = message.fields['CALL.Request'];
       this.#pendingCalls.delete(request);
       this.send(
         createMessage('ERROR', {
-          'REQUEST.Type': 48,
+          'REQUEST.Type': Codes.CALL,
           'REQUEST.Request': request,
           Details: {},
           Error: WampErrors.payloadSizeExceeded,
@@ -159,7 +160,7 @@ export class RouterSession implements RealmSession {
   #refuseInvocation(invocation: Message<'INVOCATION'>, error: string, explanation: string): void {
     this.#realm?.receive(
       this,
-      createMessage('ERROR', { 'REQUEST.Type': 68, 'REQUEST.Request': invocation.fields.Request, Details: {}, Error: error, Arguments: [explanation] }),
+      createMessage('ERROR', { 'REQUEST.Type': Codes.INVOCATION, 'REQUEST.Request': invocation.fields.Request, Details: {}, Error: error, Arguments: [explanation] }),
     );
   }
 
@@ -271,17 +272,17 @@ export class RouterSession implements RealmSession {
         if (this.#overQuota(message)) return;
         return this.#realm!.receive(this, message);
       case 'awaiting-hello':
-        return message.code === 1 ? this.#hello(message) : this.abort(WampErrors.protocolViolation, `expected HELLO, got ${message.name}`);
+        return message.code === Codes.HELLO ? this.#hello(message) : this.abort(WampErrors.protocolViolation, `expected HELLO, got ${message.name}`);
       case 'challenged':
-        if (message.code === 5) return this.#authenticate(message);
-        if (message.code === 3) return this.end('wamp.close.aborted_by_peer');
+        if (message.code === Codes.AUTHENTICATE) return this.#authenticate(message);
+        if (message.code === Codes.ABORT) return this.end('wamp.close.aborted_by_peer');
         return this.abort(WampErrors.protocolViolation, `expected AUTHENTICATE, got ${message.name}`);
       case 'authenticating':
-        if (message.code === 3) return this.end('wamp.close.aborted_by_peer');
+        if (message.code === Codes.ABORT) return this.end('wamp.close.aborted_by_peer');
         return this.abort(WampErrors.protocolViolation, `${message.name} received before the session was established`);
       case 'closing':
         // Waiting for the answer to our GOODBYE; everything else is dropped.
-        if (message.code === 6 || message.code === 3) this.end(WampCloseReasons.goodbyeAndOut);
+        if (message.code === Codes.GOODBYE || message.code === Codes.ABORT) this.end(WampCloseReasons.goodbyeAndOut);
         return;
       case 'closed':
         return;

@@ -1,3 +1,4 @@
+import { Codes } from '../protocol/message-table.js';
 import { Observable, Subject } from 'rxjs';
 import type { Observer, Subscriber, Subscription } from 'rxjs';
 import type { ClientAuthMethod } from '../client/auth/auth-method.js';
@@ -269,7 +270,7 @@ export class WampSession implements Observer<WampMessage> {
       case 2:
       case 4:
         if (this.#state === 'establishing' || this.#state === 'authenticating') {
-          return message.code === 2 ? this.#welcomed(message) : this.#challenged(message);
+          return message.code === Codes.WELCOME ? this.#welcomed(message) : this.#challenged(message);
         }
         throw new ProtocolViolation(`${message.name} after the session was established`);
       case 6:

@@ -1,7 +1,6 @@
 import { defer, from, isObservable, Observable, of } from 'rxjs';
 import { catchError, defaultIfEmpty, map, take } from 'rxjs/operators';
 import { isDict } from '../../protocol/dict.js';
-import { WampErrors } from '../../protocol/errors.js';
 import type { AuthChallenge, Authenticator, AuthIdentity, AuthOutcome, AuthRefusal, AuthRequest } from './authenticator.js';
 import { authenticationFailed, refuse } from './refusal.js';
 

@@ -1,3 +1,4 @@
+import { Codes } from '../../protocol/message-table.js';
 import { from, isObservable, Observable, Subject } from 'rxjs';
 import type { Subscriber, Subscription } from 'rxjs';
 import type { Dict } from '../../protocol/dict.js';
@@ -248,9 +249,9 @@ export class CalleeRole implements RoleHandler {
   #sendError(request: number, error: { uri: string; args: unknown[]; kwargs: Dict }): void {
     if (!this.ctx.isOpen) return;
     try {
-      this.ctx.send(createMessage('ERROR', { 'REQUEST.Type': 68, 'REQUEST.Request': request, Details: {}, Error: error.uri, Arguments: error.args, ArgumentsKw: error.kwargs }));
+      this.ctx.send(createMessage('ERROR', { 'REQUEST.Type': Codes.INVOCATION, 'REQUEST.Request': request, Details: {}, Error: error.uri, Arguments: error.args, ArgumentsKw: error.kwargs }));
     } catch {
-      this.ctx.send(createMessage('ERROR', { 'REQUEST.Type': 68, 'REQUEST.Request': request, Details: {}, Error: WampErrors.runtimeError, Arguments: ['the error could not be serialized'] }));
+      this.ctx.send(createMessage('ERROR', { 'REQUEST.Type': Codes.INVOCATION, 'REQUEST.Request': request, Details: {}, Error: WampErrors.runtimeError, Arguments: ['the error could not be serialized'] }));
     }
   }
 

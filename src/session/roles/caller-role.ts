@@ -1,3 +1,4 @@
+import { Codes } from '../../protocol/message-table.js';
 import { isObservable, Observable } from 'rxjs';
 import type { Subscriber, Subscription } from 'rxjs';
 import type { Dict } from '../../protocol/dict.js';
@@ -88,7 +89,7 @@ export class CallerRole implements RoleHandler {
   }
 
   handle(message: WampMessage): void {
-    if (message.code === 50) {
+    if (message.code === Codes.RESULT) {
       const request = message.fields['CALL.Request'];
       const call = this.#calls.get(request);
       const details = message.fields.Details;
@@ -108,7 +109,7 @@ export class CallerRole implements RoleHandler {
       call.subscriber.complete();
       return;
     }
-    if (message.code === 8) {
+    if (message.code === Codes.ERROR) {
       const request = message.fields['REQUEST.Request'];
       const call = this.#calls.get(request);
       if (call === undefined) {

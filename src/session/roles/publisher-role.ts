@@ -1,3 +1,4 @@
+import { Codes } from '../../protocol/message-table.js';
 import { Observable } from 'rxjs';
 import type { Subscriber } from 'rxjs';
 import type { Dict } from '../../protocol/dict.js';
@@ -55,14 +56,14 @@ export class PublisherRole implements RoleHandler {
   }
 
   handle(message: WampMessage): void {
-    if (message.code === 17) {
+    if (message.code === Codes.PUBLISHED) {
       const request = message.fields['PUBLISH.Request'];
       const subscriber = this.#take(request, 'PUBLISHED');
       subscriber?.next({ id: message.fields.Publication });
       subscriber?.complete();
       return;
     }
-    if (message.code === 8) {
+    if (message.code === Codes.ERROR) {
       this.#take(message.fields['REQUEST.Request'], 'ERROR')?.error(wampErrorFrom(message));
       return;
     }

@@ -1,3 +1,4 @@
+import { Codes } from '../../protocol/message-table.js';
 import { Observable } from 'rxjs';
 import type { Subscriber } from 'rxjs';
 import { ProtocolViolation } from '../../protocol/errors.js';
@@ -117,7 +118,7 @@ export class SubscriberRole implements RoleHandler {
       }
       case 8: {
         const request = message.fields['REQUEST.Request'];
-        if (message.fields['REQUEST.Type'] === 32) {
+        if (message.fields['REQUEST.Type'] === Codes.SUBSCRIBE) {
           const listener = this.#pending.get(request);
           if (listener === undefined) throw new ProtocolViolation(`ERROR for SUBSCRIBE request ${request}, which is not pending`);
           this.#pending.delete(request);
