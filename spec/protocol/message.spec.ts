@@ -121,7 +121,29 @@ describe('messageFromArray / toArray', () => {
       expect(violationOf([48, 1, {}, 'a.b', { a: 1 }])).toBe('CALL: field Arguments must be a list, got object');
       expect(violationOf([48, 1, {}, 'a.b', 'x'])).toBe('CALL: field Arguments must be a list, got string');
       expect(violationOf([48, 1, {}, 'a.b', [], []])).toBe('CALL: field ArgumentsKw must be a dictionary, got list');
-      expect(violationOf([50, 1, {}, null])).toBe('RESULT: field Arguments must be a list, got null');
+    });
+
+    it('reads a null Arguments or ArgumentsKw as absent (fox-wamp sends RESULT and EVENT with nulls), and never writes one', () => {
+      const result = messageFromArray([50, 1, {}, null, null]) as Message<'RESULT'>;
+      expect('Arguments' in result.fields).toBeFalse();
+      expect('ArgumentsKw' in result.fields).toBeFalse();
+      expect(result.args).toEqual([]);
+      expect(result.kwargs).toEqual({});
+      expect(result.toArray()).toEqual([50, 1, {}]);
+      const event = messageFromArray([36, 5, 6, {}, null, { k: 1 }]) as Message<'EVENT'>;
+      expect(event.kwargs).toEqual({ k: 1 });
+      expect(event.toArray()).toEqual([36, 5, 6, {}, [], { k: 1 }]);
+      expect(messageFromArray([70, 1, {}, [1], null]).toArray()).toEqual([70, 1, {}, [1]]);
+      expect(messageFromArray([8, 48, 1, {}, 'x.y', null, null]).toArray()).toEqual([8, 48, 1, {}, 'x.y']);
+      // Untyped JavaScript may hand the encoder nulls: they never reach the wire.
+      const fromJs = createMessage('RESULT', { 'CALL.Request': 1, Details: {}, Arguments: null as never, ArgumentsKw: null as never });
+      expect(fromJs.toArray()).toEqual([50, 1, {}]);
+      expect(createMessage('RESULT', { 'CALL.Request': 1, Details: {}, Arguments: null as never, ArgumentsKw: { a: 1 } }).toArray()).toEqual([50, 1, {}, [], { a: 1 }]);
+    });
+
+    it('still refuses a null where a field is required', () => {
+      expect(violationOf([48, 1, null, 'a.b'])).toBe('CALL: field Options must be a dictionary, got null');
+      expect(violationOf([50, null, {}])).toBe('RESULT: field CALL.Request must be an ID in [1, 2^53], got null');
     });
 
     it('ERROR REQUEST.Type must name a request message', () => {
@@ -138,7 +160,39 @@ describe('messageFromArray / toArray', () => {
     });
 
     it('ignores unknown Details/Options keys', () => {
-      expect(messageFromArray([48, 1, { x_custom: [1, 2], another: null }, 'p']).auxiliary).toEqual({ x_custom: [1, 2], another: null });
+      expect(messageFromArray([48, 1, { x_custom: [1, 2], another: 'x' }, 'p']).auxiliary).toEqual({ x_custom: [1, 2], another: 'x' });
+    });
+
+    it('reads a null option or detail as one not given, in every message, and keeps refusing wrong non-null types', () => {
+      // Wampy.js over MessagePack/CBOR: every option key it knows, undefined ones as nil.
+      const subscribe = messageFromArray([32, 1, { match: null, get_retained: null }, 'a.b']) as Message<'SUBSCRIBE'>;
+      expect(subscribe.fields.Options).toEqual({});
+      expect(messageFromArray([32, 1, { match: 'prefix', get_retained: null }, 'a.']).auxiliary).toEqual({ match: 'prefix' });
+      const withNulls: unknown[][] = [
+        [1, 'realm1', { roles: { caller: {} }, authid: null, authmethods: null, authextra: null }],
+        [2, 5, { roles: {}, authid: null, authrole: null }],
+        [16, 1, { acknowledge: null, exclude_me: null, exclude: null, eligible: null, retain: null, disclose_me: null }, 't'],
+        [36, 1, 2, { publisher: null, topic: null, retained: null, trustlevel: null }],
+        [48, 1, { receive_progress: null, timeout: null, disclose_me: null, x_custom: null }, 'p'],
+        [49, 1, { mode: null }],
+        [50, 1, { progress: null }],
+        [64, 1, { match: null, invoke: null, disclose_caller: null, concurrency: null }, 'p'],
+        [68, 1, 2, { caller: null, procedure: null, receive_progress: null, timeout: null }],
+        [69, 1, { mode: null, reason: null }],
+        [70, 1, { progress: null }],
+        [8, 48, 1, { ppt_scheme: null, enc_algo: null }, 'x.y'],
+        [3, { message: null }, 'wamp.error.no_such_realm'],
+        [6, { message: null }, 'wamp.close.normal'],
+      ];
+      for (const array of withNulls) {
+        const message = messageFromArray(array);
+        const dict = message.auxiliary!;
+        expect(Object.values(dict).includes(null)).withContext(message.name).toBeFalse();
+        expect(JSON.stringify(message.toArray())).withContext(message.name).not.toContain('null');
+      }
+      expect(violationOf([32, 1, { match: 'regex', get_retained: null }, 't'])).toBe('SUBSCRIBE: Options.match must be one of exact, prefix, wildcard, got string');
+      expect(violationOf([32, 1, { match: null, get_retained: 1 }, 't'])).toBe('SUBSCRIBE: Options.get_retained must be a boolean, got number 1');
+      expect(violationOf([48, 1, { receive_progress: 'yes' }, 'p'])).toBe('CALL: Options.receive_progress must be a boolean, got string');
     });
   });
 

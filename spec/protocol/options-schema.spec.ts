@@ -29,6 +29,12 @@ describe('checkOptions', () => {
     expect(checkOptions('HELLO', 'Details', { roles: [] })).toBe('HELLO: Details.roles must be a dictionary, got list');
   });
 
+  it('takes a null option for one not given, and still names a wrong non-null type', () => {
+    expect(checkOptions('SUBSCRIBE', 'Options', { match: null, get_retained: null })).toBeUndefined();
+    expect(checkOptions('PUBLISH', 'Options', { acknowledge: null, exclude: null, retain: null })).toBeUndefined();
+    expect(checkOptions('SUBSCRIBE', 'Options', { match: null, get_retained: 'yes' })).toBe('SUBSCRIBE: Options.get_retained must be a boolean, got string');
+  });
+
   it('checks payload passthru and encryption keys', () => {
     expect(checkOptions('CALL', 'Options', { ppt_scheme: 'mqtt', ppt_serializer: 'cbor' })).toBeUndefined();
     expect(checkOptions('CALL', 'Options', { ppt_scheme: 'x_mine' })).toBeUndefined();

@@ -115,11 +115,12 @@ function messageToArray(msg: WampMessage): unknown[] {
         out.push(msg.payload);
         break;
       }
-      const args = fields[name] as unknown[] | undefined;
-      const kwargs = fields['ArgumentsKw'] as Dict | undefined;
-      const hasKwargs = kwargs !== undefined && !isEmptyDict(kwargs);
+      // `!= null`: a null from untyped JavaScript is no payload, never a null on the wire.
+      const args = fields[name] as unknown[] | null | undefined;
+      const kwargs = fields['ArgumentsKw'] as Dict | null | undefined;
+      const hasKwargs = kwargs != null && !isEmptyDict(kwargs);
       if (hasKwargs) out.push(args ?? [], kwargs);
-      else if (args !== undefined && args.length > 0) out.push(args);
+      else if (args != null && args.length > 0) out.push(args);
       break;
     }
     const value = fields[name];
@@ -127,6 +128,11 @@ function messageToArray(msg: WampMessage): unknown[] {
     out.push(value);
   }
   return out;
+}
+
+/** Removes the keys whose value is null, in place (the dictionary is freshly decoded); cheap when there is none. */
+function dropNullKeys(dict: Dict): void {
+  for (const key in dict) if (dict[key] === null) delete dict[key];
 }
 
 function violation(layout: CompiledLayout, text: string): ProtocolViolation {
@@ -180,12 +186,16 @@ export function messageFromArray(array: unknown): WampMessage {
         break;
       case 'dict': {
         if (!isDict(value)) throw violation(layout, `field ${name} must be a dictionary, got ${describe(value)}`);
+        // Peers send `undefined` options as nil (Wampy over MessagePack/CBOR): a null key is a key not given.
+        dropNullKeys(value);
         const problem = checkOptions(layout.name, name, value);
         if (problem !== undefined) throw new ProtocolViolation(problem);
         dictName = name;
         break;
       }
       case 'args':
+        // A null Arguments (fox-wamp's RESULT and EVENT) is no Arguments; ArgumentsKw may still follow.
+        if (value === null) continue;
         if (!Array.isArray(value)) {
           const aux = fields[dictName] as Dict | undefined;
           const transparent = aux !== undefined && (aux['ppt_scheme'] !== undefined || aux['enc_algo'] !== undefined);
@@ -197,6 +207,7 @@ export function messageFromArray(array: unknown): WampMessage {
         }
         break;
       case 'kwargs':
+        if (value === null) continue;
         if (!isDict(value)) throw violation(layout, `field ${name} must be a dictionary, got ${describe(value)}`);
         break;
     }

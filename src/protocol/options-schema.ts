@@ -55,7 +55,7 @@ type Schema = Readonly<Record<string, Check>>;
 /**
  * The known keys of each message's Details/Options dictionary and what they must hold.
  * Unknown keys are ignored, as the spec requires; a known key of the wrong type is a
- * protocol violation.
+ * protocol violation, except null, which real peers send for an option they were not given.
  */
 const SCHEMAS: Partial<Record<MessageName, Schema>> = {
   HELLO: { roles: dict, authmethods: strings, authid: str, authrole: str, authextra: dict, agent: str, resumable: bool },
@@ -123,7 +123,8 @@ export function checkOptions(name: MessageName, field: string, value: Dict): str
   if (schema === undefined) return undefined;
   for (const key in value) {
     const check = schema[key];
-    if (check === undefined) continue;
+    // A null option is an option not given (peers send `undefined` as nil): not a wrong type.
+    if (check === undefined || value[key] === null) continue;
     const problem = check(value[key]);
     if (problem !== undefined) return `${name}: ${field}.${key} ${problem}`;
   }

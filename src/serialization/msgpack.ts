@@ -1,12 +1,26 @@
-import { Decoder, Encoder } from '@msgpack/msgpack';
+import { Decoder, Encoder, ExtData, ExtensionCodec } from '@msgpack/msgpack';
 import { ProtocolViolation } from '../protocol/errors.js';
 import { messageFromArray } from '../protocol/message.js';
 import type { WampMessage } from '../protocol/message.js';
 import type { Serializer } from './serializer.js';
 
 /**
+ * msgpackr (Wampy.js's MessagePack library) writes JavaScript `undefined` as fixext 1 of type 0
+ * holding one zero byte; MessagePack has no undefined, so it reads as nil (an option not given).
+ * Any other type-0 extension stays an extension, which no WAMP field accepts.
+ */
+const MSGPACKR_UNDEFINED_TYPE = 0;
+const extensions = new ExtensionCodec();
+extensions.register({
+  type: MSGPACKR_UNDEFINED_TYPE,
+  encode: () => null,
+  decode: (data) => (data.length === 1 && data[0] === 0 ? null : new ExtData(MSGPACKR_UNDEFINED_TYPE, data)),
+});
+
+/**
  * The MessagePack serialization (`wamp.2.msgpack`, RawSocket id 2): spec v5, str and bin
- * distinct, integers above 2^32 as uint64 and decoded back to JS numbers (never BigInt).
+ * distinct, integers above 2^32 as uint64 and decoded back to JS numbers (never BigInt);
+ * msgpackr's encoding of `undefined` reads as nil.
  */
 export class MsgpackSerializer implements Serializer {
   readonly id = 'msgpack' as const;
@@ -15,7 +29,7 @@ export class MsgpackSerializer implements Serializer {
   readonly binary = true;
   // One encoder and decoder per serializer: they reuse their buffers between messages.
   readonly #encoder = new Encoder({ ignoreUndefined: true });
-  readonly #decoder = new Decoder();
+  readonly #decoder = new Decoder({ extensionCodec: extensions });
 
   encode(message: WampMessage): Uint8Array {
     return this.#encoder.encode(message.toArray());
