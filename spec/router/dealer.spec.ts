@@ -115,6 +115,28 @@ describe('dealer stage', () => {
   );
 
   it(
+    "relays a callee's progressive YIELDs to a caller that asked, though the callee announced progressive_call_results as caller only (Wampy.js)",
+    marbles((m) => {
+      const wampy = new StageSession('w', 4, 'wampy', 'backend', { caller: { features: { progressive_call_results: true } }, callee: { features: {} } });
+      const source = m.cold('ab-cde|', {
+        a: register(wampy, 1, 'com.count'),
+        b: call(a, 1, 'com.count', { receive_progress: true }),
+        c: yieldOf(wampy, 1, { progress: true }, [1]),
+        d: yieldOf(wampy, 1, { progress: true }, [2]),
+        e: yieldOf(wampy, 1, {}, [3]),
+      });
+      m.expect(run(source)).toBeObservable('ab-cde|', {
+        a: 'w <- REGISTERED',
+        // Not told receive_progress: it did not announce the feature as callee.
+        b: 'w <- INVOCATION [2,3]',
+        c: 'a <- RESULT [1] {"progress":true}',
+        d: 'a <- RESULT [2] {"progress":true}',
+        e: 'a <- RESULT [3]',
+      });
+    }),
+  );
+
+  it(
     'drops progressive YIELDs for a caller that did not ask for them',
     marbles((m) => {
       const source = m.cold('abcd|', { a: register(b, 1, 'com.count'), b: call(a, 1, 'com.count'), c: yieldOf(b, 1, { progress: true }, [1]), d: yieldOf(b, 1, {}, [3]) });

@@ -33,7 +33,8 @@ interface PendingCall {
   readonly invocation: number;
   /** The registration the call went to (progressive invocations reuse it). */
   readonly registration: number;
-  readonly receiveProgress: boolean;
+  /** The caller asked for progressive results: relay the callee's progressive YIELDs (announced or not). */
+  readonly callerTakesProgress: boolean;
   /** The caller is still sending progressive CALLs (progressive call invocations). */
   invocationsOpen: boolean;
   timer: Subscription | undefined;
@@ -177,8 +178,11 @@ class DealerLogic {
     let calleeCalls = this.#byCallee.get(calleeSession);
     if (calleeCalls === undefined) this.#byCallee.set(calleeSession, (calleeCalls = { pending: new Map(), ids: new IdSequence() }));
     const invocation = calleeCalls.ids.next();
-    const receiveProgress = message.callerCanReceiveProgress() && calleeSession.supports('callee', 'progressive_call_results');
-    const call: PendingCall = { caller, request, callee: calleeSession, invocation, registration: registration.id, receiveProgress, invocationsOpen: progressiveInvocation, timer: undefined };
+    const callerTakesProgress = message.callerCanReceiveProgress();
+    // Only a callee that announced the feature is told; one that sends progress without announcing
+    // it (Wampy.js announces it as caller only) is relayed all the same, as Nexus does.
+    const receiveProgress = callerTakesProgress && calleeSession.supports('callee', 'progressive_call_results');
+    const call: PendingCall = { caller, request, callee: calleeSession, invocation, registration: registration.id, callerTakesProgress, invocationsOpen: progressiveInvocation, timer: undefined };
     if (calls === undefined) this.#byCaller.set(caller, (calls = new Map()));
     calls.set(request, call);
     calleeCalls.pending.set(invocation, call);
@@ -238,7 +242,7 @@ class DealerLogic {
     const { Arguments: args, ArgumentsKw: kwargs } = message.fields;
     if (message.isProgress()) {
       // A progressive result for a caller that did not ask for them has nowhere to go.
-      if (!call.receiveProgress) return;
+      if (!call.callerTakesProgress) return;
       this.#emit({ kind: 'out', session: call.caller, message: createMessage('RESULT', { 'CALL.Request': call.request, Details: { progress: true }, Arguments: args, ArgumentsKw: kwargs }, message.payload) });
       return;
     }
