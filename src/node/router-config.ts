@@ -62,6 +62,9 @@ export function parseRouterConfig(value: unknown): RouterFileConfig {
       } catch (error) {
         throw new ConfigError(`realms[${i}].auth: ${error instanceof Error ? error.message : String(error)}`);
       }
+      if (realm['strictPeerRoles'] !== undefined && typeof realm['strictPeerRoles'] !== 'boolean') {
+        throw new ConfigError(`realms[${i}].strictPeerRoles must be true or false`);
+      }
       const history = realm['history'];
       if (history !== undefined && !Array.isArray(history)) throw new ConfigError(`realms[${i}].history must be a list`);
       (history ?? []).forEach((h: unknown, j: number) => {

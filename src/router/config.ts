@@ -37,6 +37,12 @@ export interface RealmConfig {
   readonly authorizer?: Authorizer;
   /** Topics whose latest events the broker keeps for `wamp.subscription.get_events`. */
   readonly history?: readonly EventHistoryConfig[];
+  /**
+   * A session may use only the client roles it announced in HELLO (SUBSCRIBE needs
+   * `subscriber`, REGISTER `callee`, …); anything else ABORTs it with
+   * `wamp.error.protocol_violation`. Default false: many clients announce roles loosely.
+   */
+  readonly strictPeerRoles?: boolean;
 }
 
 /** Limits that protect the router from its peers; every one has a safe default. */

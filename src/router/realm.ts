@@ -46,7 +46,7 @@ export class Realm {
     this.history = new EventHistory(config.history);
     this.#pipeline = this.#inbound
       .pipe(
-        lifecycle({ logger }),
+        lifecycle({ logger, strictPeerRoles: config.strictPeerRoles === true }),
         authorize({ logger, roles: config.roles, authorizer: config.authorizer }),
         broker({ subscriptions: this.subscriptions, history: this.history, logger }),
         dealer({ registrations: this.registrations, logger }),
