@@ -1,4 +1,4 @@
-import { firstValueFrom, lastValueFrom } from 'rxjs';
+import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import type { ClientAuthMethod } from '../../src/client/auth/auth-method.js';
 import { ProtocolViolation, WampError } from '../../src/protocol/errors.js';
 import { SessionClosedError } from '../../src/session/session-errors.js';
@@ -222,11 +222,26 @@ describe('WampSession protocol violations', () => {
     ['a malformed message', [50, 'x', {}], 'RESULT'],
     ['a revocation without Details', [35, 0], 'revocation'],
   ];
+  /** What only the strict checks refuse; by default these are dropped (see 'WampSession strictness'). */
+  const strictOnly = new Set([
+    'RESULT for an unknown call', 'ERROR for an unknown call', 'ERROR for an unknown SUBSCRIBE', 'ERROR for an unknown UNSUBSCRIBE',
+    'ERROR for an unknown REGISTER', 'ERROR for an unknown UNREGISTER', 'ERROR for an unacknowledged PUBLISH', 'SUBSCRIBED for an unknown request',
+    'UNSUBSCRIBED for an unknown request', 'PUBLISHED for an unknown request', 'REGISTERED for an unknown request', 'UNREGISTERED for an unknown request',
+    'EVENT for an unknown subscription', 'INVOCATION for an unknown registration', 'INVOCATION out of sequence',
+  ]);
   for (const [what, message, text] of afterWelcome) {
-    it(`ABORTs on ${what} after WELCOME`, () => {
-      const t = open();
+    const options = strictOnly.has(what) ? { strict: true } : {};
+    it(`ABORTs on ${what} after WELCOME${strictOnly.has(what) ? ' (strict: true)' : ''}`, () => {
+      const t = open(options);
       t.router.send(message);
       expectViolation(t, text);
+    });
+    if (!strictOnly.has(what)) continue;
+    it(`drops ${what} by default and stays established`, () => {
+      const t = open();
+      t.router.send(message);
+      expect(t.router.receivedNamed('ABORT')).toEqual([]);
+      expect(t.session!.state).toBe('established');
     });
   }
 
@@ -236,8 +251,8 @@ describe('WampSession protocol violations', () => {
     expectViolation(t, '');
   });
 
-  it('ABORTs on a progressive RESULT for a call that did not ask for progress', () => {
-    const t = open();
+  it('ABORTs on a progressive RESULT for a call that did not ask for progress (strict: true)', () => {
+    const t = open({ strict: true });
     t.router.on('CALL', (m) => [[50, m[1], { progress: true }, [1]]]);
     let error: unknown;
     t.session!.call('p').subscribe({ error: (e: unknown) => (error = e) });
@@ -268,4 +283,78 @@ describe('WampSession protocol violations', () => {
     expect(t.session!.state).toBe('established');
     expect(t.session!.internalSize()).toBe(0);
   });
+});
+
+describe('WampSession strictness (strict, checkRequestIds, rejectStrayMessages)', () => {
+  /** A session with a registration the scripted router numbers 100. */
+  function callee(options: Partial<Parameters<typeof WampSession.connect>[1]> = {}) {
+    const t = open(options);
+    t.session!.register('p', (args) => (args[0] as number) * 2).subscribe({ error: () => undefined });
+    return t;
+  }
+  const yields = (t: ReturnType<typeof open>) => t.router.receivedNamed('YIELD').map((m) => [m[1], m[3]]);
+
+  it('by default answers INVOCATIONs numbered by a router-wide counter (Nexus: 25, 26, 27)', () => {
+    const t = callee();
+    for (const id of [25, 26, 27]) t.router.send([68, id, 100, {}, [id]]);
+    expect(yields(t)).toEqual([[25, [50]], [26, [52]], [27, [54]]]);
+    expect(t.session!.state).toBe('established');
+  });
+
+  for (const options of [{ strict: true }, { checkRequestIds: true }]) {
+    it(`refuses an INVOCATION id out of sequence with ${JSON.stringify(options)}`, () => {
+      const t = callee(options);
+      t.router.send([68, 25, 100, {}, [1]]);
+      expectAbort(t, 'INVOCATION request 25 is out of sequence (expected 1)');
+    });
+  }
+
+  it('lets one switch override strict: true (strict with checkRequestIds: false takes Nexus ids)', () => {
+    const t = callee({ strict: true, checkRequestIds: false });
+    t.router.send([68, 25, 100, {}, [1]]);
+    expect(yields(t)).toEqual([[25, [2]]]);
+    t.router.send([36, 77, 5, {}]);
+    expectAbort(t, 'EVENT for subscription 77');
+  });
+
+  for (const options of [{}, { strict: true }, { checkRequestIds: false }]) {
+    it(`refuses in every mode (${JSON.stringify(options)}) a duplicate INVOCATION id of an invocation still running`, () => {
+      const t = open(options);
+      t.session!.register('p', () => new Promise(() => undefined)).subscribe({ error: () => undefined });
+      t.router.send([68, 1, 100, {}]);
+      t.router.send([68, 1, 100, {}]);
+      expectAbort(t, 'INVOCATION reuses request 1 of a running invocation');
+    });
+  }
+
+  it('by default answers an INVOCATION for a registration it does not hold with no_such_registration', () => {
+    const t = open();
+    t.router.send([68, 1, 77, {}]);
+    const error = t.router.receivedNamed('ERROR');
+    expect(error).toEqual([[8, 68, 1, {}, 'wamp.error.no_such_registration']]);
+    expect(t.session!.state).toBe('established');
+  });
+
+  it('by default drops a progressive RESULT for a call that did not ask for progress, then takes the final one', async () => {
+    const t = open();
+    t.router.on('CALL', (m) => [[50, m[1], { progress: true }, [1]], [50, m[1], {}, [2]]]);
+    const results = await lastValueFrom(t.session!.call('p').pipe(toArray()));
+    expect(results.map((r) => r.args)).toEqual([[2]]);
+  });
+
+  it('rejectStrayMessages: true alone refuses stray messages but takes Nexus ids', () => {
+    const t = callee({ rejectStrayMessages: true });
+    t.router.send([68, 25, 100, {}, [1]]);
+    expect(yields(t)).toEqual([[25, [2]]]);
+    t.router.send([50, 77, {}]);
+    expectAbort(t, 'RESULT for CALL request 77, which is not pending');
+  });
+
+  function expectAbort(t: ReturnType<typeof open>, text: string): void {
+    const abort = t.router.receivedNamed('ABORT');
+    expect(abort.length).withContext('ABORT sent').toBe(1);
+    expect(abort[0]![2]).toBe('wamp.error.protocol_violation');
+    expect(String((abort[0]![1] as Dict)['message'])).toContain(text);
+    expect(t.ended?.error).toBeInstanceOf(ProtocolViolation);
+  }
 });

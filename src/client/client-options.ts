@@ -42,8 +42,34 @@ export interface WampClientOptions {
   reconnect?: ReconnectOptions | false;
   /** A custom transport factory (loopback, tests, custom transports); `url` is then unused. */
   transport?: () => Observable<Transport>;
-  /** Refuse to use advanced features the router did not announce (default true). */
+  /**
+   * Refuse, locally and before anything is sent, to use an advanced feature the router did
+   * not announce in WELCOME (the call, subscription, … errors with
+   * `wamp.error.feature_not_supported`). Default true: it never ends a session, and the
+   * alternative is a router silently ignoring the option. The router's counterpart is
+   * `strictPeerRoles`.
+   */
   requireRouterFeatures?: boolean;
-  /** Treat out-of-sequence INVOCATION request ids as protocol violations (default true). */
+  /**
+   * Turns on every strict check below at once (one set on its own still wins). Default
+   * false: real routers (Nexus, Crossbar, fox-wamp) break them, and a session ended over
+   * them helps nobody.
+   */
+  strict?: boolean;
+  /**
+   * INVOCATION request ids must run 1, 2, 3, … per session, as the spec's session scope
+   * says; any other is a protocol violation (ABORT). Default `strict` (off): Nexus and
+   * Crossbar number INVOCATIONs with one router-wide counter. A duplicate id of an
+   * invocation still running is refused in every mode.
+   */
   checkRequestIds?: boolean;
+  /**
+   * A message that answers nothing the session is waiting for (RESULT, ERROR, PUBLISHED,
+   * SUBSCRIBED, UNSUBSCRIBED, REGISTERED, UNREGISTERED for no pending request; a
+   * progressive RESULT for a call that did not ask for progress; EVENT or INVOCATION for
+   * a subscription or registration the session does not hold) is a protocol violation
+   * (ABORT). Default `strict` (off): it is dropped, and such an INVOCATION is answered
+   * with `wamp.error.no_such_registration`.
+   */
+  rejectStrayMessages?: boolean;
 }

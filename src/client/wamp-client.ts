@@ -160,7 +160,9 @@ export class WampClient {
               authextra: this.#options.authextra,
               authmethods: methods,
               requireRouterFeatures: this.#options.requireRouterFeatures,
+              strict: this.#options.strict,
               checkRequestIds: this.#options.checkRequestIds,
+              rejectStrayMessages: this.#options.rejectStrayMessages,
             }),
           ),
         )

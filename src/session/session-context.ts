@@ -17,6 +17,11 @@ export interface SessionContext {
   routerHas(role: RoleName, feature: string): boolean;
   /** Whether inbound session-scope request ids (INVOCATION) must be sequential. */
   readonly checkRequestIds: boolean;
+  /**
+   * A message answers nothing pending (`what` says which): throws a ProtocolViolation when
+   * stray messages are rejected; returns when they are dropped.
+   */
+  stray(what: string): void;
 }
 
 /** How a session's end reaches its roles: `clean` after a GOODBYE exchange. */

@@ -38,8 +38,12 @@ export interface SessionOptions {
    * advanced feature the router did not announce in WELCOME.roles. Default true.
    */
   requireRouterFeatures?: boolean;
-  /** Treat an out-of-sequence INVOCATION request id as a protocol violation. Default true. */
+  /** Turns on every strict check below (one set on its own still wins). Default false. */
+  strict?: boolean;
+  /** Treat an out-of-sequence INVOCATION request id as a protocol violation. Default `strict`. */
   checkRequestIds?: boolean;
+  /** Treat a message that answers nothing pending as a protocol violation instead of dropping it. Default `strict`. */
+  rejectStrayMessages?: boolean;
   /** The serializer; default: the one named by the transport's protocol. */
   serializer?: Serializer;
 }
@@ -209,7 +213,10 @@ export class WampSession implements Observer<WampMessage> {
         }
       },
       routerHas: (role: RoleName, feature: string) => hasFeature(self.routerRoles, role, feature),
-      checkRequestIds: this.#options.checkRequestIds !== false,
+      checkRequestIds: this.#options.checkRequestIds ?? this.#options.strict ?? false,
+      stray: (what) => {
+        if (this.#options.rejectStrayMessages ?? this.#options.strict ?? false) throw new ProtocolViolation(what);
+      },
     };
   }
 

@@ -96,7 +96,7 @@ export class CalleeRole implements RoleHandler {
       case 65: {
         const request = message.fields['REGISTER.Request'];
         const entry = this.#pending.get(request);
-        if (entry === undefined) throw new ProtocolViolation(`REGISTERED for request ${request}, which is no pending REGISTER`);
+        if (entry === undefined) return this.ctx.stray(`REGISTERED for request ${request}, which is no pending REGISTER`);
         this.#pending.delete(request);
         const id = message.fields.Registration;
         if (entry.left) return this.#unregister(id);
@@ -110,7 +110,7 @@ export class CalleeRole implements RoleHandler {
         const request = message.fields['UNREGISTER.Request'];
         if (request === 0) return this.#revoked(message.fields.Details ?? {});
         const id = this.#unregistering.get(request);
-        if (id === undefined) throw new ProtocolViolation(`UNREGISTERED for request ${request}, which is no pending UNREGISTER`);
+        if (id === undefined) return this.ctx.stray(`UNREGISTERED for request ${request}, which is no pending UNREGISTER`);
         this.#unregistering.delete(request);
         this.#draining.delete(id);
         return;
@@ -120,7 +120,7 @@ export class CalleeRole implements RoleHandler {
         const type = message.fields['REQUEST.Type'];
         if (type === 64) {
           const entry = this.#pending.get(request);
-          if (entry === undefined) throw new ProtocolViolation(`ERROR for REGISTER request ${request}, which is not pending`);
+          if (entry === undefined) return this.ctx.stray(`ERROR for REGISTER request ${request}, which is not pending`);
           this.#pending.delete(request);
           if (!entry.left) {
             entry.done = true;
@@ -130,7 +130,7 @@ export class CalleeRole implements RoleHandler {
         }
         if (type === 66) {
           const id = this.#unregistering.get(request);
-          if (id === undefined) throw new ProtocolViolation(`ERROR for UNREGISTER request ${request}, which is not pending`);
+          if (id === undefined) return this.ctx.stray(`ERROR for UNREGISTER request ${request}, which is not pending`);
           this.#unregistering.delete(request);
           this.#draining.delete(id);
           return;
@@ -147,7 +147,8 @@ export class CalleeRole implements RoleHandler {
     const details = message.fields.Details as InvocationDetails;
     const running = this.#invocations.get(request);
     if (running !== undefined) {
-      // A later chunk of a progressive call invocation reuses its request id.
+      // A later chunk of a progressive call invocation reuses its request id; any other reuse
+      // would mix two calls up, whatever the strictness.
       if (running.chunks === undefined) throw new ProtocolViolation(`INVOCATION reuses request ${request} of a running invocation`);
       const progress = details['progress'] === true;
       running.chunks.next({ args: message.args, kwargs: message.kwargs, progress });
@@ -165,7 +166,8 @@ export class CalleeRole implements RoleHandler {
     const registration = message.fields.Registration;
     const entry = this.#registrations.get(registration);
     if (entry === undefined) {
-      if (!this.#draining.has(registration)) throw new ProtocolViolation(`INVOCATION for registration ${registration}, which this session does not hold`);
+      if (!this.#draining.has(registration)) this.ctx.stray(`INVOCATION for registration ${registration}, which this session does not hold`);
+      // Dropped or draining: the caller still gets an answer.
       this.#sendError(request, { uri: WampErrors.noSuchRegistration, args: [], kwargs: {} });
       return;
     }

@@ -97,10 +97,10 @@ export class CallerRole implements RoleHandler {
       if (call === undefined) {
         // A canceled call's progressive results may still come; only its final answer retires the id.
         if (progress ? this.#abandoned.has(request) : this.#abandoned.take(request)) return;
-        throw new ProtocolViolation(`RESULT for CALL request ${request}, which is not pending`);
+        return this.ctx.stray(`RESULT for CALL request ${request}, which is not pending`);
       }
       if (progress) {
-        if (!call.receiveProgress) throw new ProtocolViolation(`progressive RESULT for CALL request ${request}, which did not ask for progress`);
+        if (!call.receiveProgress) return this.ctx.stray(`progressive RESULT for CALL request ${request}, which did not ask for progress`);
         call.subscriber.next({ args: message.args, kwargs: message.kwargs, details, progress: true });
         return;
       }
@@ -114,7 +114,7 @@ export class CallerRole implements RoleHandler {
       const call = this.#calls.get(request);
       if (call === undefined) {
         if (this.#abandoned.take(request)) return;
-        throw new ProtocolViolation(`ERROR for CALL request ${request}, which is not pending`);
+        return this.ctx.stray(`ERROR for CALL request ${request}, which is not pending`);
       }
       this.#calls.delete(request);
       call.subscriber.error(wampErrorFrom(message));

@@ -77,7 +77,8 @@ export class PublisherRole implements RoleHandler {
       return subscriber;
     }
     if (this.#abandoned.take(request)) return undefined;
-    throw new ProtocolViolation(`${what} for PUBLISH request ${request}, which awaits no acknowledgement`);
+    this.ctx.stray(`${what} for PUBLISH request ${request}, which awaits no acknowledgement`);
+    return undefined;
   }
 
   end({ error }: SessionEnd): void {

@@ -93,7 +93,7 @@ export class SubscriberRole implements RoleHandler {
       case 33: {
         const request = message.fields['SUBSCRIBE.Request'];
         const listener = this.#pending.get(request);
-        if (listener === undefined) throw new ProtocolViolation(`SUBSCRIBED for request ${request}, which is no pending SUBSCRIBE`);
+        if (listener === undefined) return this.ctx.stray(`SUBSCRIBED for request ${request}, which is no pending SUBSCRIBE`);
         this.#pending.delete(request);
         const subscription = message.fields.Subscription;
         if (listener.left) {
@@ -111,7 +111,7 @@ export class SubscriberRole implements RoleHandler {
         const request = message.fields['UNSUBSCRIBE.Request'];
         if (request === 0) return this.#revoked(message.fields.Details ?? {});
         const subscription = this.#unsubscribing.get(request);
-        if (subscription === undefined) throw new ProtocolViolation(`UNSUBSCRIBED for request ${request}, which is no pending UNSUBSCRIBE`);
+        if (subscription === undefined) return this.ctx.stray(`UNSUBSCRIBED for request ${request}, which is no pending UNSUBSCRIBE`);
         this.#unsubscribing.delete(request);
         this.#draining.delete(subscription);
         return;
@@ -120,7 +120,7 @@ export class SubscriberRole implements RoleHandler {
         const request = message.fields['REQUEST.Request'];
         if (message.fields['REQUEST.Type'] === Codes.SUBSCRIBE) {
           const listener = this.#pending.get(request);
-          if (listener === undefined) throw new ProtocolViolation(`ERROR for SUBSCRIBE request ${request}, which is not pending`);
+          if (listener === undefined) return this.ctx.stray(`ERROR for SUBSCRIBE request ${request}, which is not pending`);
           this.#pending.delete(request);
           if (!listener.left) {
             listener.done = true;
@@ -129,7 +129,7 @@ export class SubscriberRole implements RoleHandler {
           return;
         }
         const subscription = this.#unsubscribing.get(request);
-        if (subscription === undefined) throw new ProtocolViolation(`ERROR for UNSUBSCRIBE request ${request}, which is not pending`);
+        if (subscription === undefined) return this.ctx.stray(`ERROR for UNSUBSCRIBE request ${request}, which is not pending`);
         this.#unsubscribing.delete(request);
         this.#draining.delete(subscription);
         return;
@@ -143,7 +143,7 @@ export class SubscriberRole implements RoleHandler {
     const listeners = this.#subscriptions.get(subscription);
     if (listeners === undefined) {
       if (this.#draining.has(subscription)) return;
-      throw new ProtocolViolation(`EVENT for subscription ${subscription}, which this session does not hold`);
+      return this.ctx.stray(`EVENT for subscription ${subscription}, which this session does not hold`);
     }
     let topic = details['topic'];
     const publisher = details['publisher'];
