@@ -58,8 +58,8 @@ export interface WampClientOptions {
   strict?: boolean;
   /**
    * INVOCATION request ids must run 1, 2, 3, … per session, as the spec's session scope
-   * says; any other is a protocol violation (ABORT). Default `strict` (off): Nexus and
-   * Crossbar number INVOCATIONs with one router-wide counter. A duplicate id of an
+   * says; any other is a protocol violation (ABORT). Default `strict` (off): Nexus numbers
+   * INVOCATIONs with one router-wide counter. A duplicate id of an
    * invocation still running is refused in every mode.
    */
   checkRequestIds?: boolean;
