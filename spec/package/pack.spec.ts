@@ -113,6 +113,24 @@ describe('the packed tarball, installed into a new project', () => {
   });
 
   it(
+    'ships source maps that carry their sources (src/ is not in the tarball)',
+    async () => {
+      const installed = join(consumer, 'node_modules', pkg.name);
+      const maps = packed.files.map((f) => f.path).filter((path) => path.endsWith('.js.map'));
+      expect(maps.length).toBeGreaterThan(0);
+      const lacking: string[] = [];
+      for (const path of maps) {
+        const map = JSON.parse(await readFile(join(installed, path), 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
+        map.sources.forEach((source, i) => {
+          if (typeof map.sourcesContent?.[i] !== 'string') lacking.push(`${path}: ${source}`);
+        });
+      }
+      expect(lacking).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  it(
     'imports every entry from ESM and requires it from CommonJS, with the same exports',
     async () => {
       const specifiers = JSON.stringify(entries.map((e) => e.specifier));
@@ -138,7 +156,7 @@ describe('the packed tarball, installed into a new project', () => {
   );
 
   it(
-    'type-checks consumer files, ESM and CommonJS, against the shipped .d.ts',
+    'type-checks consumer files, ESM and CommonJS, against the shipped .d.ts (nodenext and bundler resolution)',
     async () => {
       const namespaces = entries.map((e, i) => `import * as entry${i} from '${e.specifier}';`).join('\n');
       // The @ts-expect-error lines prove the types are real: were the .d.ts missing or `any`,
@@ -161,21 +179,23 @@ export const used = [${entries.map((_, i) => `entry${i}`).join(', ')}, calls, id
 `;
       await writeFile(join(consumer, 'consumer.mts'), `${namespaces}\n${usage}`);
       await writeFile(join(consumer, 'consumer.cts'), `${namespaces}\n${usage}`);
-      await writeFile(
-        join(consumer, 'tsconfig.json'),
-        JSON.stringify({
-          // A strict Node project: no DOM library, and the shipped .d.ts checked too.
-          compilerOptions: { strict: true, module: 'nodenext', target: 'es2022', lib: ['es2022'], types: ['node'], noEmit: true, skipLibCheck: false },
-          files: ['consumer.mts', 'consumer.cts'],
-        }),
-      );
+      // A strict Node project (no DOM library, the shipped .d.ts checked too), and an app
+      // built by a bundler (Vite, esbuild, the Angular CLI).
+      const strict = { strict: true, target: 'es2022', lib: ['es2022'], types: ['node'], noEmit: true, skipLibCheck: false };
+      const projects = {
+        'tsconfig.node.json': { compilerOptions: { ...strict, module: 'nodenext' }, files: ['consumer.mts', 'consumer.cts'] },
+        'tsconfig.bundler.json': { compilerOptions: { ...strict, module: 'preserve', moduleResolution: 'bundler' }, files: ['consumer.mts'] },
+      };
       const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-      const result = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: consumer, timeout: CHILD_TIMEOUT }).then(
-        ({ stdout }) => ({ code: 0, stdout }),
-        (error: { code?: number; stdout?: string }) => ({ code: error.code ?? -1, stdout: error.stdout ?? String(error) }),
-      );
-      expect(result.stdout).toBe('');
-      expect(result.code).toBe(0);
+      for (const [name, project] of Object.entries(projects)) {
+        await writeFile(join(consumer, name), JSON.stringify(project));
+        const result = await run(process.execPath, [tsc, '-p', name], { cwd: consumer, timeout: CHILD_TIMEOUT }).then(
+          ({ stdout }) => ({ code: 0, stdout }),
+          (error: { code?: number; stdout?: string }) => ({ code: error.code ?? -1, stdout: error.stdout ?? String(error) }),
+        );
+        expect(result.stdout).withContext(name).toBe('');
+        expect(result.code).withContext(name).toBe(0);
+      }
     },
     TIMEOUT,
   );
