@@ -1,5 +1,6 @@
 // Karma: the browser specs (spec/browser/**/*.spec.ts) in headless Chromium, each bundled
-// by esbuild in memory (spec/browser/support/esbuild-preprocessor.ts), against a real rxwamp router that this config starts for the length of the run.
+// by esbuild in memory (spec/browser/support/esbuild-preprocessor.ts), against a real
+// rxwamp router that this config starts for the length of the run.
 import { tsImport } from 'tsx/esm/api';
 
 /** Chromium flags for a headless run as root on a CI machine without a network. */
@@ -70,14 +71,9 @@ export default async function karmaConfig(config) {
       {
         'preprocessor:esbuild': [
           'factory',
-          esbuildPreprocessor({
-            target: 'es2022',
-            format: 'esm',
-            define: { 'process.env.NODE_ENV': JSON.stringify('development') },
-            // package.json says "sideEffects": false (true of the library); the spec files
-            // are imported only for their side effects, so the bundle must not drop them.
-            ignoreAnnotations: true,
-          }),
+          // Each spec file is its own entry point, so "sideEffects": false in package.json
+          // cannot drop it from the bundle.
+          esbuildPreprocessor({ target: 'es2022', format: 'esm', define: { 'process.env.NODE_ENV': JSON.stringify('development') } }),
         ],
         'framework:rxwamp-router': ['factory', routerLifetime],
         'middleware:rxwamp-drop': ['factory', dropMiddleware],
