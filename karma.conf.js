@@ -1,5 +1,6 @@
-// Karma: the browser specs (spec/browser/**/*.spec.ts) in headless Chromium, bundled by
-// esbuild, against a real rxwamp router that this config starts for the length of the run.
+// Karma: the browser specs (spec/browser/**/*.spec.ts) in headless Chromium, each bundled
+// by esbuild in memory (spec/browser/support/esbuild-preprocessor.ts), against a real
+// rxwamp router that this config starts for the length of the run.
 import { tsImport } from 'tsx/esm/api';
 
 /** Chromium flags for a headless run as root on a CI machine without a network. */
@@ -24,6 +25,8 @@ export default async function karmaConfig(config) {
   process.env.CHROME_BIN ??= '/usr/bin/chromium';
   /** @type {import('./spec/browser/support/test-router.ts')} */
   const { startTestRouter } = await tsImport('./spec/browser/support/test-router.ts', import.meta.url);
+  /** @type {import('./spec/browser/support/esbuild-preprocessor.ts')} */
+  const { esbuildPreprocessor } = await tsImport('./spec/browser/support/esbuild-preprocessor.ts', import.meta.url);
   const router = await startTestRouter();
 
   /** Closes the router when karma exits. */
@@ -65,25 +68,21 @@ export default async function karmaConfig(config) {
     plugins: [
       'karma-jasmine',
       'karma-chrome-launcher',
-      'karma-esbuild',
       {
+        'preprocessor:esbuild': [
+          'factory',
+          // Each spec file is its own entry point, so "sideEffects": false in package.json
+          // cannot drop it from the bundle.
+          esbuildPreprocessor({ target: 'es2022', format: 'esm', define: { 'process.env.NODE_ENV': JSON.stringify('development') } }),
+        ],
         'framework:rxwamp-router': ['factory', routerLifetime],
         'middleware:rxwamp-drop': ['factory', dropMiddleware],
         'reporter:counts': ['type', countsReporter],
       },
     ],
-    files: [{ pattern: 'spec/browser/**/*.spec.ts', watched: false }],
+    files: [{ pattern: 'spec/browser/**/*.spec.ts', watched: false, type: 'module' }],
     preprocessors: { 'spec/browser/**/*.spec.ts': ['esbuild'] },
     beforeMiddleware: ['rxwamp-drop'],
-    esbuild: {
-      target: 'es2022',
-      format: 'esm',
-      sourcemap: true,
-      singleBundle: true,
-      // package.json says "sideEffects": false (true of the library); the spec files are
-      // imported only for their side effects, so the bundle must not drop them.
-      ignoreAnnotations: true,
-    },
     client: {
       // The browser reads the router URL from __karma__.config.args[0].
       args: [router.url],
@@ -97,6 +96,8 @@ export default async function karmaConfig(config) {
     // dots outside a terminal: progress would print a line per spec into CI logs.
     reporters: process.stdout.isTTY ? ['progress', 'counts'] : ['dots', 'counts'],
     singleRun: true,
+    // A run in which no spec executed (say, a spec file that loads nothing) fails.
+    failOnEmptyTestSuite: true,
     autoWatch: false,
     browserNoActivityTimeout: 60000,
     captureTimeout: 60000,

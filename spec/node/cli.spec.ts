@@ -1,43 +1,20 @@
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
 import { lastValueFrom } from 'rxjs';
 import { WampClient } from '../../src/client/wamp-client.js';
 import { ensureBuilt, root } from '../support/built-package.js';
 import { firstKeeping } from '../support/router-clients.js';
+import { startRouterProcess } from '../support/router-process.js';
+import type { RunningRouter } from '../support/router-process.js';
 
 const TIMEOUT = 60_000;
 
-/** A running `rxwamp-router` child process and the URLs it printed. */
-interface RunningRouter {
-  readonly child: ChildProcess;
-  readonly urls: string[];
-  readonly stdout: string[];
-  readonly exited: Promise<number | null>;
-}
-
-/** Starts the built CLI and resolves once it has printed every `listening` line (it prints `realm …` lines after them). */
-function startRouter(args: string[]): Promise<RunningRouter> {
-  const child = spawn(process.execPath, [join(root, 'dist', 'node', 'cli.js'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const stdout: string[] = [];
-  const urls: string[] = [];
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      stdout.push(line);
-      if (line.startsWith('listening ')) urls.push(line.slice('listening '.length));
-      if (line.startsWith('realm ')) resolve({ child, urls, stdout, exited });
-    });
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    void exited.then((code) => reject(new Error(`rxwamp-router exited with ${code}: ${stderr}`)));
-  });
-}
+/** Starts the built CLI; see startRouterProcess. */
+const startRouter = (args: string[]): Promise<RunningRouter> => startRouterProcess(process.execPath, [join(root, 'dist', 'node', 'cli.js'), ...args], root);
 
 describe('rxwamp-router (the CLI)', () => {
   const closers: Array<() => Promise<void>> = [];
