@@ -54,17 +54,19 @@ export class WampClient {
   /** Calls a procedure on the next established session (see WampSession.call); a procedure contract types and checks the call. */
   call(procedure: string, args?: unknown[] | Observable<unknown[]>, kwargs?: Dict, options?: CallOptions): Observable<CallResult>;
   call<T extends ProcedureTypes>(procedure: ProcedureContract<T>, args?: T['argsIn'] | Observable<T['argsIn']>, kwargs?: T['kwargsIn'], options?: CallOptions): Observable<ContractCallResult<T>>;
-  call(procedure: ProcedureRef, args?: readonly unknown[] | Observable<readonly unknown[]>, kwargs?: object, options?: CallOptions): Observable<CallResult>;
   call(procedure: ProcedureRef, args?: readonly unknown[] | Observable<readonly unknown[]>, kwargs?: object, options?: CallOptions): Observable<CallResult> {
-    return this.#onSession((s) => s.call(procedure, args, kwargs, options));
+    const a = args as unknown[] | Observable<unknown[]> | undefined;
+    const k = kwargs as Dict | undefined;
+    return this.#onSession((s) => (typeof procedure === 'string' ? s.call(procedure, a, k, options) : s.call(procedure, a, k, options)));
   }
 
   /** Publishes on the next established session (see WampSession.publish); a topic contract types and checks the payload. */
   publish(topic: string, args?: unknown[], kwargs?: Dict, options?: PublishOptions): Observable<Publication>;
   publish<T extends TopicTypes>(topic: TopicContract<T>, args?: T['argsIn'], kwargs?: T['kwargsIn'], options?: PublishOptions): Observable<Publication>;
-  publish(topic: TopicRef, args?: readonly unknown[], kwargs?: object, options?: PublishOptions): Observable<Publication>;
   publish(topic: TopicRef, args?: readonly unknown[], kwargs?: object, options?: PublishOptions): Observable<Publication> {
-    return this.#onSession((s) => s.publish(topic, args, kwargs, options));
+    const a = args as unknown[] | undefined;
+    const k = kwargs as Dict | undefined;
+    return this.#onSession((s) => (typeof topic === 'string' ? s.publish(topic, a, k, options) : s.publish(topic, a, k, options)));
   }
 
   /**
@@ -74,7 +76,6 @@ export class WampClient {
    */
   subscribe(topic: string, options?: SubscribeOptions): Observable<WampEvent>;
   subscribe<T extends TopicTypes>(topic: TopicContract<T>, options?: SubscribeOptions): Observable<ContractEvent<T>>;
-  subscribe(topic: TopicRef, options?: SubscribeOptions): Observable<WampEvent>;
   subscribe(topic: TopicRef, options: SubscribeOptions = {}): Observable<WampEvent> {
     const uri = uriOf(topic);
     const events = this.#sharedAcrossSessions(`s\u0000${uri}\u0000${optionsKey(options)}`, (s) => s.subscribe(uri, options));
@@ -84,9 +85,11 @@ export class WampClient {
   /** Registers a procedure on every session while subscribed; emits a Registration per session. A procedure contract types the handler and checks each invocation. */
   register(procedure: string, handler: Handler, options?: RegisterOptions): Observable<Registration>;
   register<T extends ProcedureTypes>(procedure: ProcedureContract<T>, handler: ContractHandler<T>, options?: RegisterOptions): Observable<Registration>;
-  register(procedure: ProcedureRef, handler: Handler, options?: RegisterOptions): Observable<Registration>;
   register(procedure: ProcedureRef, handler: Handler | ContractHandler<ProcedureTypes>, options: RegisterOptions = {}): Observable<Registration> {
-    return this.#acrossSessions((s) => s.register(procedure, handler as Handler, options));
+    // One handler type for both branches: the session checks the arguments of a contract's invocations.
+    const plain = handler as Handler;
+    const contractual = handler as ContractHandler<ProcedureTypes>;
+    return this.#acrossSessions((s) => (typeof procedure === 'string' ? s.register(procedure, plain, options) : s.register(procedure, contractual, options)));
   }
 
   /** Closes the client: GOODBYE on the current session, no more reconnects; every Observable completes. */

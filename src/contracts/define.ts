@@ -110,7 +110,9 @@ export function defineTopic<S extends TopicShape = Record<never, never>>(uri: st
 export function defineTopic<S extends TopicSchemas>(uri: string, schemas: S): TopicContract<TopicTypesOf<S>>;
 export function defineTopic(uri: string, schemas: TopicSchemas = {}): TopicContract {
   const checks: { -readonly [K in keyof TopicChecks]: TopicChecks[K] } = {};
-  const event = payloadCheck({ uri, error: ContractErrors.invalidArgument, what: 'event arguments' }, schemas.args, schemas.kwargs);
+  const publish = payloadCheck({ uri, error: ContractErrors.invalidArgument, what: 'publication arguments' }, schemas.args, schemas.kwargs);
+  const event = payloadCheck({ uri, error: ContractErrors.invalidEvent, what: 'event' }, schemas.args, schemas.kwargs);
+  if (publish !== undefined) checks.publish = publish;
   if (event !== undefined) checks.event = event;
   return Object.freeze({ kind: 'topic', uri, checks: Object.freeze(checks) });
 }

@@ -75,7 +75,7 @@ export function checkedHandler(contract: ProcedureContract, handler: Handler): H
 
 /** A contract's publication: sent only once its arguments passed the check. */
 export function checkedPublish<T>(contract: TopicContract, args: unknown[] | undefined, kwargs: Dict | undefined, send: () => Observable<T>): Observable<T> {
-  const check = contract.checks.event;
+  const check = contract.checks.publish;
   if (check === undefined) return send();
   return checked(check, args, kwargs).pipe(switchMap(send));
 }

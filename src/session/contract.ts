@@ -31,7 +31,9 @@ export interface ProcedureChecks {
 
 /** The run-time checks of a topic; none for a types-only contract. */
 export interface TopicChecks {
-  /** PUBLISH arguments on the publisher, each EVENT on the subscriber. */
+  /** PUBLISH arguments, on the publisher before sending. */
+  readonly publish?: PayloadCheck;
+  /** Each EVENT, on the subscriber. */
   readonly event?: PayloadCheck;
 }
 

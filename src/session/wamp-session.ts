@@ -136,7 +136,6 @@ export class WampSession implements Observer<WampMessage> {
   /** Subscribes to a topic: see {@link SubscriberRole.subscribe}. A topic contract types the events and checks them. */
   subscribe(topic: string, options?: SubscribeOptions): Observable<WampEvent>;
   subscribe<T extends TopicTypes>(topic: TopicContract<T>, options?: SubscribeOptions): Observable<ContractEvent<T>>;
-  subscribe(topic: TopicRef, options?: SubscribeOptions): Observable<WampEvent>;
   subscribe(topic: TopicRef, options?: SubscribeOptions): Observable<WampEvent> {
     if (typeof topic === 'string') return this.#subscriber.subscribe(topic, options);
     return this.#subscriber.subscribe(topic.uri, options).pipe(checkedEvents(topic));
@@ -145,7 +144,6 @@ export class WampSession implements Observer<WampMessage> {
   /** Publishes to a topic: see {@link PublisherRole.publish}. A topic contract types the payload and checks it before sending. */
   publish(topic: string, args?: unknown[], kwargs?: Dict, options?: PublishOptions): Observable<Publication>;
   publish<T extends TopicTypes>(topic: TopicContract<T>, args?: T['argsIn'], kwargs?: T['kwargsIn'], options?: PublishOptions): Observable<Publication>;
-  publish(topic: TopicRef, args?: readonly unknown[], kwargs?: object, options?: PublishOptions): Observable<Publication>;
   publish(topic: TopicRef, args?: readonly unknown[], kwargs?: object, options?: PublishOptions): Observable<Publication> {
     const a = args as unknown[] | undefined;
     const k = kwargs as Dict | undefined;
@@ -156,7 +154,6 @@ export class WampSession implements Observer<WampMessage> {
   /** Calls a procedure: see {@link CallerRole.call}. A procedure contract types the call and checks arguments and results. */
   call(procedure: string, args?: unknown[] | Observable<unknown[]>, kwargs?: Dict, options?: CallOptions): Observable<CallResult>;
   call<T extends ProcedureTypes>(procedure: ProcedureContract<T>, args?: T['argsIn'] | Observable<T['argsIn']>, kwargs?: T['kwargsIn'], options?: CallOptions): Observable<ContractCallResult<T>>;
-  call(procedure: ProcedureRef, args?: readonly unknown[] | Observable<readonly unknown[]>, kwargs?: object, options?: CallOptions): Observable<CallResult>;
   call(procedure: ProcedureRef, args?: readonly unknown[] | Observable<readonly unknown[]>, kwargs?: object, options?: CallOptions): Observable<CallResult> {
     const a = args as unknown[] | Observable<unknown[]> | undefined;
     const k = kwargs as Dict | undefined;
@@ -167,7 +164,6 @@ export class WampSession implements Observer<WampMessage> {
   /** Registers a procedure: see {@link CalleeRole.register}. A procedure contract types the handler and checks each invocation. */
   register(procedure: string, handler: Handler, options?: RegisterOptions): Observable<Registration>;
   register<T extends ProcedureTypes>(procedure: ProcedureContract<T>, handler: ContractHandler<T>, options?: RegisterOptions): Observable<Registration>;
-  register(procedure: ProcedureRef, handler: Handler, options?: RegisterOptions): Observable<Registration>;
   register(procedure: ProcedureRef, handler: Handler | ContractHandler<ProcedureTypes>, options?: RegisterOptions): Observable<Registration> {
     if (typeof procedure === 'string') return this.#callee.register(procedure, handler as Handler, options);
     return this.#callee.register(procedure.uri, checkedHandler(procedure, handler as Handler), options);
