@@ -37,8 +37,10 @@ export interface TopicShape {
   readonly kwargs?: object;
 }
 
-type In<S, K extends string, Else> = S extends { readonly [P in K]: infer X extends StandardSchemaV1 } ? InferInput<X> : Else;
-type Out<S, K extends string, Else> = S extends { readonly [P in K]: infer X extends StandardSchemaV1 } ? InferOutput<X> : Else;
+// A key without a schema, or a schema that declares no types, leaves its part open (`Else`).
+type Known<T, Else> = unknown extends T ? Else : T;
+type In<S, K extends string, Else> = S extends { readonly [P in K]: infer X extends StandardSchemaV1 } ? Known<InferInput<X>, Else> : Else;
+type Out<S, K extends string, Else> = S extends { readonly [P in K]: infer X extends StandardSchemaV1 } ? Known<InferOutput<X>, Else> : Else;
 type Given<S, K extends string, Else> = S extends { readonly [P in K]: infer X } ? X : Else;
 type GivenArgs<S> = S extends { readonly args: infer X extends readonly unknown[] } ? X : unknown[];
 type GivenKwargs<S> = S extends { readonly kwargs: infer X extends object } ? X : Dict;

@@ -28,8 +28,8 @@ export interface StandardSchemaIssue {
   readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
 }
 
-/** The type a schema accepts. */
-export type InferInput<S extends StandardSchemaV1> = NonNullable<S['~standard']['types']>['input'];
+/** The type a schema accepts (`unknown` when it declares no types). */
+export type InferInput<S extends StandardSchemaV1> = S['~standard'] extends { readonly types?: infer T } ? (T extends { readonly input: infer I } ? I : unknown) : unknown;
 
-/** The type a schema gives back. */
-export type InferOutput<S extends StandardSchemaV1> = NonNullable<S['~standard']['types']>['output'];
+/** The type a schema gives back (`unknown` when it declares no types). */
+export type InferOutput<S extends StandardSchemaV1> = S['~standard'] extends { readonly types?: infer T } ? (T extends { readonly output: infer O } ? O : unknown) : unknown;
