@@ -1,4 +1,4 @@
-import { firstValueFrom, lastValueFrom, map, of, take, toArray } from 'rxjs';
+import { EMPTY, firstValueFrom, lastValueFrom, map, of, reduce, startWith, take, tap, toArray } from 'rxjs';
 import type { Observable } from 'rxjs';
 import * as v from 'valibot';
 import { z } from 'zod';
@@ -200,6 +200,36 @@ describe('contracts at run time', () => {
         expect(error.kwargs['issues']).toEqual([{ message: 'expected a text of at most 5 characters', path: ['args', 0] }]);
       });
     }
+
+    it('progressive call invocations: each chunk is checked on the caller before it goes out, and on the callee as the handler reads it', async () => {
+      const sum = defineProcedure('com.example.sum', { args: v.tuple([v.number()]), result: v.number() });
+      const received: unknown[] = [];
+      realm.client().register(sum, ([first], _kwargs, details) =>
+        (details.chunks$ ?? EMPTY).pipe(
+          map((chunk) => chunk.args[0] as number),
+          startWith(first),
+          tap((n) => received.push(n)),
+          reduce((total, n) => total + n, 0),
+        ),
+      ).subscribe();
+      const caller = realm.client();
+      expect((await lastValueFrom(caller.call(sum, of<[number][]>([1], [2], [3])))).args).toEqual([6]);
+      expect(received).toEqual([1, 2, 3]);
+
+      received.length = 0;
+      const sent: string[] = [];
+      const recording = recordingClient(realm, sent);
+      const local = await failure(recording.call(sum, of<[number][]>([1], ['two'] as unknown as [number], [3])));
+      expect(local.uri).toBe('wamp.error.invalid_argument');
+      // The caller holds each chunk back until the next one shows whether it is the last: none went out.
+      expect(sent).not.toContain('CALL');
+
+      received.length = 0;
+      const remote = await failure(caller.call('com.example.sum', of([1], ['two'])));
+      expect(remote.uri).toBe('wamp.error.invalid_argument');
+      expect(remote.kwargs['issues']).toEqual([jasmine.objectContaining({ path: ['args', 0] })]);
+      expect(received).toEqual([1]);
+    });
 
     it('a types-only contract checks nothing at run time and adds nothing to the wire', async () => {
       const loose = defineProcedure<{ args: [number]; result: number }>('com.example.double');

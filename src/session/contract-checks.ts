@@ -58,6 +58,9 @@ export function checkedHandler(contract: ProcedureContract, handler: Handler): H
   const check = contract.checks.call;
   if (check === undefined) return handler;
   return (args, kwargs, details) => {
+    // The later chunks of a progressive call invocation are checked as the handler reads them.
+    const chunks = details.chunks$;
+    if (chunks !== undefined) details.chunks$ = chunks.pipe(concatMap((chunk) => checked(check, chunk.args, chunk.kwargs).pipe(map((p) => ({ ...chunk, args: p.args, kwargs: p.kwargs })))));
     const outcome = check(args, kwargs);
     if (!isPromiseLike(outcome)) {
       const payload = passed(outcome);
