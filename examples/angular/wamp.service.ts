@@ -1,8 +1,10 @@
 import { Injectable, InjectionToken, inject } from '@angular/core';
 import type { OnDestroy, Provider } from '@angular/core';
+import { map } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { WampClient } from 'rxwamp';
 import type { WampClientOptions, WampSession } from 'rxwamp';
+import { sessionCount } from './contracts.js';
 
 /** The WampClient options of the app (router URL, realm, credentials). */
 export const WAMP_OPTIONS = new InjectionToken<WampClientOptions>('rxwamp WampClientOptions');
@@ -41,6 +43,11 @@ export class WampService implements OnDestroy {
 
   /** Registers a procedure (URI or contract) while subscribed. */
   readonly register: WampClient['register'] = this.#client.register.bind(this.#client);
+
+  /** How many sessions the realm has now: a call typed and checked by its contract (contracts.ts). */
+  sessionCount(): Observable<number> {
+    return this.call(sessionCount).pipe(map((result) => result.args[0]));
+  }
 
   /** Whether the connection is closed for good (after the app was destroyed). */
   get closed(): boolean {

@@ -92,8 +92,8 @@ describe('Angular: WampService and TopicFeedComponent with rxwamp/testing', () =
     const registration = service.register(shout, ([text]) => text.toUpperCase()).subscribe();
     const reply: string = (await lastValueFrom(publisher.call(shout, ['hello']))).args[0];
     expect(reply).toBe('HELLO');
-    const count: number = (await lastValueFrom(service.call(sessionCount))).args[0];
-    expect(count).toBe(2);
+    expect((await lastValueFrom(service.call(sessionCount))).args[0]).toBe(2);
+    expect(await lastValueFrom(service.sessionCount())).toBe(2);
     registration.unsubscribe();
   });
 
