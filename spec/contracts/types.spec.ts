@@ -40,7 +40,7 @@ function compileTimeChecks(client: WampClient, session: WampSession): void {
   session.call(add, ['2', 3]);
 
   // Results: typed by `result` and `progress`.
-  const sums: Observable<{ readonly args: [number] } | { readonly args: [number] }> = client.call(add, [2, 3]);
+  const sums: Observable<{ readonly args: [number] }> = client.call(add, [2, 3]);
   void sums;
   client.call(countdown, [3], {}, { receive_progress: true }).subscribe((r) => {
     if (r.progress) {
