@@ -38,6 +38,13 @@ function compileTimeChecks(client: WampClient, session: WampSession): void {
   client.call(add, [1, 2, 3]);
   // @ts-expect-error the session checks the same
   session.call(add, ['2', 3]);
+  // @ts-expect-error the contract's args are required
+  client.call(add);
+  // A procedure that declares no args takes none, or any.
+  client.call(defineProcedure('com.example.now', { result: z.number() }));
+  client.call(defineProcedure<{ result: string }>('com.example.version'), [], {}, { timeout: 1000 });
+  // An Observable of args: one progressive CALL per value, each typed.
+  client.call(add, of<[number, number][]>([1, 2], [3, 4]));
 
   // Results: typed by `result` and `progress`.
   const sums: Observable<{ readonly args: [number] }> = client.call(add, [2, 3]);
@@ -74,6 +81,8 @@ function compileTimeChecks(client: WampClient, session: WampSession): void {
   client.publish(ticker, [1, 2]);
   // @ts-expect-error kwargs missing a field
   client.publish(ticker, ['ACME', 1.5], {});
+  // @ts-expect-error the topic's kwargs are required (currency)
+  client.publish(ticker, ['ACME', 1.5]);
   // @ts-expect-error the types-only topic checks the same
   client.publish(typedTicker, [1, 2]);
   // @ts-expect-error the session checks the same

@@ -6,7 +6,7 @@ import { serializerFor } from '../serialization/registry.js';
 import type { Transport } from '../transport/transport.js';
 import type { CallOptions, CallResult, Handler, Publication, PublishOptions, Registration, RegisterOptions, SubscribeOptions, WampEvent } from '../session/role-types.js';
 import { checkedEvents, uriOf } from '../session/contract-checks.js';
-import type { ContractCallResult, ContractEvent, ContractHandler, ProcedureContract, ProcedureRef, ProcedureTypes, TopicContract, TopicRef, TopicTypes } from '../session/contract.js';
+import type { CallPayload, ContractCallResult, ContractEvent, ContractHandler, ProcedureContract, PublishPayload, ProcedureRef, ProcedureTypes, TopicContract, TopicRef, TopicTypes } from '../session/contract.js';
 import { optionsKey } from '../session/roles/options-key.js';
 import { sharedByKey } from '../session/shared-by-key.js';
 import { WampSession } from '../session/wamp-session.js';
@@ -53,7 +53,7 @@ export class WampClient {
 
   /** Calls a procedure on the next established session (see WampSession.call); a procedure contract types and checks the call. */
   call(procedure: string, args?: unknown[] | Observable<unknown[]>, kwargs?: Dict, options?: CallOptions): Observable<CallResult>;
-  call<T extends ProcedureTypes>(procedure: ProcedureContract<T>, args?: T['argsIn'] | Observable<T['argsIn']>, kwargs?: T['kwargsIn'], options?: CallOptions): Observable<ContractCallResult<T>>;
+  call<T extends ProcedureTypes>(procedure: ProcedureContract<T>, ...payload: CallPayload<T>): Observable<ContractCallResult<T>>;
   call(procedure: ProcedureRef, args?: readonly unknown[] | Observable<readonly unknown[]>, kwargs?: object, options?: CallOptions): Observable<CallResult> {
     const a = args as unknown[] | Observable<unknown[]> | undefined;
     const k = kwargs as Dict | undefined;
@@ -62,7 +62,7 @@ export class WampClient {
 
   /** Publishes on the next established session (see WampSession.publish); a topic contract types and checks the payload. */
   publish(topic: string, args?: unknown[], kwargs?: Dict, options?: PublishOptions): Observable<Publication>;
-  publish<T extends TopicTypes>(topic: TopicContract<T>, args?: T['argsIn'], kwargs?: T['kwargsIn'], options?: PublishOptions): Observable<Publication>;
+  publish<T extends TopicTypes>(topic: TopicContract<T>, ...payload: PublishPayload<T>): Observable<Publication>;
   publish(topic: TopicRef, args?: readonly unknown[], kwargs?: object, options?: PublishOptions): Observable<Publication> {
     const a = args as unknown[] | undefined;
     const k = kwargs as Dict | undefined;

@@ -1,7 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { Dict } from '../protocol/dict.js';
 import type { WampError } from '../protocol/errors.js';
-import type { CallResult, InvocationDetails, WampEvent } from './role-types.js';
+import type { CallOptions, CallResult, InvocationDetails, PublishOptions, WampEvent } from './role-types.js';
 
 // The shapes the session and the client accept in place of a URI. `defineProcedure` and
 // `defineTopic` (src/contracts/) build them from Standard Schema validators; the session
@@ -111,6 +111,24 @@ export type ContractHandler<T extends ProcedureTypes> = (
   kwargs: T['kwargsOut'],
   details: InvocationDetails,
 ) => T['resultIn'] | Promise<T['resultIn']> | Observable<T['progressIn'] | T['resultIn']>;
+
+/**
+ * What follows the contract in a call or publication: args, kwargs and options, where args
+ * may be left out only if the contract accepts none, and kwargs only if none are required.
+ */
+type Payload<Args, Arg, Kwargs, Options> = [] extends Args
+  ? {} extends Kwargs
+    ? [args?: Arg, kwargs?: Kwargs, options?: Options]
+    : [args: Arg, kwargs: Kwargs, options?: Options]
+  : {} extends Kwargs
+    ? [args: Arg, kwargs?: Kwargs, options?: Options]
+    : [args: Arg, kwargs: Kwargs, options?: Options];
+
+/** The parameters after a procedure contract in `call`: args (or an Observable of them, one progressive CALL each), kwargs, options. */
+export type CallPayload<T extends ProcedureTypes> = Payload<T['argsIn'], T['argsIn'] | Observable<T['argsIn']>, T['kwargsIn'], CallOptions>;
+
+/** The parameters after a topic contract in `publish`: args, kwargs, options. */
+export type PublishPayload<T extends TopicTypes> = Payload<T['argsIn'], T['argsIn'], T['kwargsIn'], PublishOptions>;
 
 /** A procedure given by URI or by contract. */
 export type ProcedureRef = string | ProcedureContract;

@@ -14,7 +14,7 @@ import type { Serializer } from '../serialization/serializer.js';
 import type { Frame, Transport } from '../transport/transport.js';
 import { CLIENT_AGENT, CLIENT_ROLES } from './client-roles.js';
 import { checkedCall, checkedEvents, checkedHandler, checkedPublish } from './contract-checks.js';
-import type { ContractCallResult, ContractEvent, ContractHandler, ProcedureContract, ProcedureRef, ProcedureTypes, TopicContract, TopicRef, TopicTypes } from './contract.js';
+import type { CallPayload, ContractCallResult, ContractEvent, ContractHandler, ProcedureContract, PublishPayload, ProcedureRef, ProcedureTypes, TopicContract, TopicRef, TopicTypes } from './contract.js';
 import type { CallOptions, CallResult, Handler, Publication, PublishOptions, Registration, RegisterOptions, SubscribeOptions, WampEvent } from './role-types.js';
 import { CalleeRole } from './roles/callee-role.js';
 import { CallerRole } from './roles/caller-role.js';
@@ -143,7 +143,7 @@ export class WampSession implements Observer<WampMessage> {
 
   /** Publishes to a topic: see {@link PublisherRole.publish}. A topic contract types the payload and checks it before sending. */
   publish(topic: string, args?: unknown[], kwargs?: Dict, options?: PublishOptions): Observable<Publication>;
-  publish<T extends TopicTypes>(topic: TopicContract<T>, args?: T['argsIn'], kwargs?: T['kwargsIn'], options?: PublishOptions): Observable<Publication>;
+  publish<T extends TopicTypes>(topic: TopicContract<T>, ...payload: PublishPayload<T>): Observable<Publication>;
   publish(topic: TopicRef, args?: readonly unknown[], kwargs?: object, options?: PublishOptions): Observable<Publication> {
     const a = args as unknown[] | undefined;
     const k = kwargs as Dict | undefined;
@@ -153,7 +153,7 @@ export class WampSession implements Observer<WampMessage> {
 
   /** Calls a procedure: see {@link CallerRole.call}. A procedure contract types the call and checks arguments and results. */
   call(procedure: string, args?: unknown[] | Observable<unknown[]>, kwargs?: Dict, options?: CallOptions): Observable<CallResult>;
-  call<T extends ProcedureTypes>(procedure: ProcedureContract<T>, args?: T['argsIn'] | Observable<T['argsIn']>, kwargs?: T['kwargsIn'], options?: CallOptions): Observable<ContractCallResult<T>>;
+  call<T extends ProcedureTypes>(procedure: ProcedureContract<T>, ...payload: CallPayload<T>): Observable<ContractCallResult<T>>;
   call(procedure: ProcedureRef, args?: readonly unknown[] | Observable<readonly unknown[]>, kwargs?: object, options?: CallOptions): Observable<CallResult> {
     const a = args as unknown[] | Observable<unknown[]> | undefined;
     const k = kwargs as Dict | undefined;
