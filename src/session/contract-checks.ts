@@ -4,8 +4,8 @@ import type { Dict } from '../protocol/dict.js';
 import type { CheckedPayload, CheckOutcome, PayloadCheck, ProcedureContract, TopicContract } from './contract.js';
 import type { CallResult, Handler, WampEvent } from './role-types.js';
 
-// How the session applies a contract's checks. A plain URI, or a contract without
-// schemas, never comes here: the hot path stays as it was.
+// How the session applies a contract's checks. A plain URI never comes here, and a
+// contract without schemas passes straight through: the hot path stays as it was.
 
 /** The URI of a procedure or topic given either way. */
 export function uriOf(ref: string | { readonly uri: string }): string {
