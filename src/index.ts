@@ -9,3 +9,4 @@ export * from './auth/index.js';
 export * from './client/auth/index.js';
 export * from './session/index.js';
 export * from './client/index.js';
+export * from './contracts/index.js';

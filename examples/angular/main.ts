@@ -4,16 +4,20 @@
 import { Component } from '@angular/core';
 import { bootstrapApplication } from '@angular/platform-browser';
 import { provideZonelessChangeDetection } from '@angular/core';
+import { ticks } from './contracts.js';
 import { TopicFeedComponent } from './topic-feed.component.js';
 import { provideWamp } from './wamp.service.js';
 
-/** The root component: a feed of `com.example.ticks`. */
+/** The root component: a feed of the `ticks` topic (contracts.ts). */
 @Component({
   selector: 'app-root',
   imports: [TopicFeedComponent],
-  template: `<app-topic-feed topic="com.example.ticks" [limit]="5" />`,
+  template: `<app-topic-feed [topic]="ticks" [limit]="5" />`,
 })
-export class AppComponent {}
+export class AppComponent {
+  /** The feed's topic, by its contract. */
+  readonly ticks = ticks;
+}
 
 bootstrapApplication(AppComponent, {
   providers: [provideZonelessChangeDetection(), provideWamp({ url: 'ws://127.0.0.1:8080/ws', realm: 'realm1' })],

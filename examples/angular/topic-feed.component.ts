@@ -1,9 +1,10 @@
 import { AsyncPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, Input, inject } from '@angular/core';
 import type { OnInit } from '@angular/core';
-import { map, scan, startWith } from 'rxjs';
+import { catchError, map, of, scan, startWith } from 'rxjs';
 import type { Observable } from 'rxjs';
-import type { WampEvent } from 'rxwamp';
+import { WampError } from 'rxwamp';
+import type { TextTopic } from './contracts.js';
 import { WampService } from './wamp.service.js';
 
 /** One rendered EVENT. */
@@ -13,45 +14,56 @@ export interface FeedItem {
   readonly text: string;
 }
 
-/** An EVENT as a line of text: its first argument, or its kwargs as JSON. */
-function toItem(event: WampEvent): FeedItem {
-  const [first] = event.args;
-  const text = first !== undefined ? String(first) : JSON.stringify(event.kwargs);
-  return { id: event.publication, text };
+/** What the feed shows: the newest events first, and why it stopped if it did. */
+export interface FeedState {
+  readonly items: readonly FeedItem[];
+  readonly error?: string;
 }
 
-/** A live feed of a topic's EVENTs, newest first, rendered with the `async` pipe. */
+/** A new event, or the error that ended the feed. */
+type FeedChange = { readonly item: FeedItem } | { readonly error: string };
+
+/**
+ * A live feed of a text topic's EVENTs, newest first, rendered with the `async` pipe. The
+ * topic's contract types each event (`args: [string]`) and checks it: an event that breaks
+ * the contract stops the feed with a message instead of rendering garbage.
+ */
 @Component({
   selector: 'app-topic-feed',
   imports: [AsyncPipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <h2 class="topic">{{ topic }}</h2>
+    <h2 class="topic">{{ topic.uri }}</h2>
+    @let feed = feed$ | async;
     <ul>
-      @for (item of (feed$ | async) ?? []; track item.id) {
+      @for (item of feed?.items ?? []; track item.id) {
         <li class="event">{{ item.text }}</li>
       } @empty {
         <li class="waiting">waiting for events…</li>
       }
     </ul>
+    @if (feed?.error) {
+      <p class="error">{{ feed?.error }}</p>
+    }
   `,
 })
 export class TopicFeedComponent implements OnInit {
-  /** The topic to show. */
-  @Input({ required: true }) topic!: string;
+  /** The topic to show, by its contract. */
+  @Input({ required: true }) topic!: TextTopic;
   /** How many of the newest events to keep. */
   @Input() limit = 10;
 
   /** The newest events first; the WAMP subscription lives while the async pipe subscribes. */
-  feed$!: Observable<FeedItem[]>;
+  feed$!: Observable<FeedState>;
 
   readonly #wamp = inject(WampService);
 
   ngOnInit(): void {
     this.feed$ = this.#wamp.subscribe(this.topic).pipe(
-      map(toItem),
-      scan((items: FeedItem[], item) => [item, ...items].slice(0, this.limit), []),
-      startWith([] as FeedItem[]),
+      map((event): FeedChange => ({ item: { id: event.publication, text: event.args[0] } })),
+      catchError((err: unknown) => of<FeedChange>({ error: err instanceof WampError ? err.message : String(err) })),
+      scan((state: FeedState, change) => ('item' in change ? { items: [change.item, ...state.items].slice(0, this.limit) } : { ...state, error: change.error }), { items: [] }),
+      startWith<FeedState>({ items: [] }),
     );
   }
 }

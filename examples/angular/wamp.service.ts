@@ -1,8 +1,10 @@
 import { Injectable, InjectionToken, inject } from '@angular/core';
 import type { OnDestroy, Provider } from '@angular/core';
+import { map } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { WampClient } from 'rxwamp';
-import type { CallOptions, CallResult, Dict, Handler, Publication, PublishOptions, Registration, RegisterOptions, SubscribeOptions, WampClientOptions, WampEvent, WampSession } from 'rxwamp';
+import type { WampClientOptions, WampSession } from 'rxwamp';
+import { sessionCount } from './contracts.js';
 
 /** The WampClient options of the app (router URL, realm, credentials). */
 export const WAMP_OPTIONS = new InjectionToken<WampClientOptions>('rxwamp WampClientOptions');
@@ -26,24 +28,25 @@ export class WampService implements OnDestroy {
   /** Each established session (a new one after every reconnect). */
   readonly session$: Observable<WampSession> = this.#client.session$;
 
-  /** Calls a procedure; unsubscribe to cancel. */
-  call(procedure: string, args?: unknown[], kwargs?: Dict, options?: CallOptions): Observable<CallResult> {
-    return this.#client.call(procedure, args, kwargs, options);
-  }
+  // The client's own methods, bound: they keep its overloads, so a contract (see
+  // contracts.ts) types the call, the handler, the payload and the events, and a plain URI
+  // still works untyped.
 
-  /** The EVENTs of a topic, shared by every subscriber in the app, across reconnects. */
-  subscribe(topic: string, options?: SubscribeOptions): Observable<WampEvent> {
-    return this.#client.subscribe(topic, options);
-  }
+  /** Calls a procedure (URI or contract); unsubscribe to cancel. */
+  readonly call: WampClient['call'] = this.#client.call.bind(this.#client);
 
-  /** Publishes an event. */
-  publish(topic: string, args?: unknown[], kwargs?: Dict, options?: PublishOptions): Observable<Publication> {
-    return this.#client.publish(topic, args, kwargs, options);
-  }
+  /** The EVENTs of a topic (URI or contract), shared by every subscriber in the app, across reconnects. */
+  readonly subscribe: WampClient['subscribe'] = this.#client.subscribe.bind(this.#client);
 
-  /** Registers a procedure while subscribed. */
-  register(procedure: string, handler: Handler, options?: RegisterOptions): Observable<Registration> {
-    return this.#client.register(procedure, handler, options);
+  /** Publishes an event (URI or contract). */
+  readonly publish: WampClient['publish'] = this.#client.publish.bind(this.#client);
+
+  /** Registers a procedure (URI or contract) while subscribed. */
+  readonly register: WampClient['register'] = this.#client.register.bind(this.#client);
+
+  /** How many sessions the realm has now: a call typed and checked by its contract (contracts.ts). */
+  sessionCount(): Observable<number> {
+    return this.call(sessionCount).pipe(map((result) => result.args[0]));
   }
 
   /** Whether the connection is closed for good (after the app was destroyed). */

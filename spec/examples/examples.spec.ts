@@ -40,6 +40,34 @@ function runScript(file: string, env: Record<string, string>): Promise<Run> {
   });
 }
 
+/** Starts `examples/typed-contract/callee.ts` as its own process; resolves once it is registered. */
+async function startCallee(env: Record<string, string>): Promise<{ stop: () => Promise<string[]> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join('examples', 'typed-contract', 'callee.ts')], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const closed = once(child, 'close') as Promise<[number | null]>;
+  const lines: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      lines.push(line);
+      if (line === 'callee: ready') resolve();
+    });
+    closed.then(() => reject(new Error(`callee.ts exited before it was ready:\n${lines.join('\n')}\n${stderr}`)), reject);
+  });
+  return {
+    stop: async () => {
+      child.kill('SIGTERM');
+      const [code] = await closed;
+      expect(code).withContext(stderr).toBe(0);
+      return lines;
+    },
+  };
+}
+
 /** The lines of an output, trimmed, without the note an example prints when it starts its own router. */
 const linesOf = (output: string): string[] =>
   output
@@ -86,6 +114,36 @@ describe('the examples', () => {
           ]);
           expect(lines).toContain(jasmine.stringMatching(/^callee: ticks stopped by the caller's cancel after \d+ ticks$/));
           expect(lines.at(-1)).toBe('done');
+        },
+        TIMEOUT,
+      );
+
+      it(
+        'typed-contract/: one contract, a callee and a caller in two files, checked at both ends',
+        async () => {
+          // Against a running router the callee is its own process, as it would be in production.
+          const callee = where.startsWith('against') ? await startCallee(envFor()) : undefined;
+          try {
+            const run = await runExample('typed-contract/caller', envFor());
+            expectSuccess(run);
+            expect(linesOf(run.stdout)).toEqual([
+              'caller: add(2, 3) = 5',
+              'caller: divide(22, 7) = 3.143',
+              'caller: running_sum progress 1',
+              'caller: running_sum progress 3',
+              'caller: running_sum progress 6',
+              'caller: running_sum final 10',
+              'caller: divide(1, 0) refused locally: wamp.error.invalid_argument (args.1: cannot divide by zero)',
+              "caller: add('2', 3) by plain URI refused by the callee: wamp.error.invalid_argument (args.0: Invalid input: expected number, received string)",
+              'caller: computed add 5',
+              'caller: computed divide 3.143',
+              'caller: computed running_sum 10',
+              'done',
+            ]);
+          } finally {
+            const lines = await callee?.stop();
+            if (callee !== undefined) expect(lines).toEqual(['callee: ready', 'callee: closed']);
+          }
         },
         TIMEOUT,
       );

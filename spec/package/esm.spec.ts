@@ -61,11 +61,11 @@ const gzippedKiB = (code: Uint8Array): number => Math.round((gzipSync(code, { le
 describe('the rxwamp package', () => {
   beforeAll(ensureBuilt, TIMEOUT);
 
-  it('declares ESM exports for ., ./router and ./node', () => {
+  it('declares ESM exports for ., ./router, ./node and ./testing', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; type: string; exports: Record<string, unknown> };
     expect(pkg.name).toBe('rxwamp');
     expect(pkg.type).toBe('module');
-    expect(Object.keys(pkg.exports)).toEqual(jasmine.arrayContaining(['.', './router', './node']));
+    expect(Object.keys(pkg.exports)).toEqual(jasmine.arrayContaining(['.', './router', './node', './testing']));
   });
 
   it(
@@ -116,10 +116,12 @@ describe('the rxwamp package', () => {
   );
 
   it(
-    "'rxwamp/router' and 'rxwamp/node' import",
+    "'rxwamp/router', 'rxwamp/node' and 'rxwamp/testing' import",
     async () => {
       await expectAsync(exportNames('rxwamp/router')).toBeResolved();
       await expectAsync(exportNames('rxwamp/node')).toBeResolved();
+      expect(await exportNames('rxwamp/testing')).toEqual(jasmine.arrayContaining(['TestRealm', 'progressResult', 'finalResult']));
+      expect(await exportNames('rxwamp')).toEqual(jasmine.arrayContaining(['defineProcedure', 'defineTopic', 'ContractErrors']));
     },
     TIMEOUT,
   );
@@ -145,6 +147,19 @@ describe('the rxwamp package', () => {
       expect(code).not.toMatch(/from\s*["'](ws|net|fs|node:[^"']*)["']/);
       expect(code).not.toMatch(/import\(\s*["'](ws|net|fs|node:[^"']*)["']\s*\)/);
       expect(code).not.toMatch(/require\(\s*["'](net|fs|node:[^"']*)["']\s*\)/);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "'rxwamp/testing' bundles for the browser without ws or any Node built-in, and 'rxwamp' without the router",
+    async () => {
+      const testing = await minifiedBrowserBundle("export * from 'rxwamp/testing';", ['rxjs']);
+      expect(testing.nodeOnly).toEqual([]);
+      expect(testing.inputs).toContain('dist/router/router.js');
+      const main = await minifiedBrowserBundle("export * from 'rxwamp';", ['rxjs']);
+      expect(main.inputs.filter((input) => input.startsWith('dist/router/') || input.startsWith('dist/testing/'))).toEqual([]);
+      expect(main.inputs).toContain('dist/contracts/define.js');
     },
     TIMEOUT,
   );

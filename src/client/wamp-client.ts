@@ -5,6 +5,8 @@ import { WampError, WampErrors } from '../protocol/errors.js';
 import { serializerFor } from '../serialization/registry.js';
 import type { Transport } from '../transport/transport.js';
 import type { CallOptions, CallResult, Handler, Publication, PublishOptions, Registration, RegisterOptions, SubscribeOptions, WampEvent } from '../session/role-types.js';
+import { checkedEvents, uriOf } from '../session/contract-checks.js';
+import type { CallPayload, ContractCallResult, ContractEvent, ContractHandler, ProcedureContract, PublishPayload, ProcedureRef, ProcedureTypes, TopicContract, TopicRef, TopicTypes } from '../session/contract.js';
 import { optionsKey } from '../session/roles/options-key.js';
 import { sharedByKey } from '../session/shared-by-key.js';
 import { WampSession } from '../session/wamp-session.js';
@@ -49,27 +51,45 @@ export class WampClient {
     return this.#current.value;
   }
 
-  /** Calls a procedure on the next established session (see WampSession.call). */
-  call(procedure: string, args?: unknown[] | Observable<unknown[]>, kwargs?: Dict, options?: CallOptions): Observable<CallResult> {
-    return this.#onSession((s) => s.call(procedure, args, kwargs, options));
+  /** Calls a procedure on the next established session (see WampSession.call); a procedure contract types and checks the call. */
+  call(procedure: string, args?: unknown[] | Observable<unknown[]>, kwargs?: Dict, options?: CallOptions): Observable<CallResult>;
+  call<T extends ProcedureTypes>(procedure: ProcedureContract<T>, ...payload: CallPayload<T>): Observable<ContractCallResult<T>>;
+  call(procedure: ProcedureRef, args?: readonly unknown[] | Observable<readonly unknown[]>, kwargs?: object, options?: CallOptions): Observable<CallResult> {
+    const a = args as unknown[] | Observable<unknown[]> | undefined;
+    const k = kwargs as Dict | undefined;
+    return this.#onSession((s) => (typeof procedure === 'string' ? s.call(procedure, a, k, options) : s.call(procedure, a, k, options)));
   }
 
-  /** Publishes on the next established session (see WampSession.publish). */
-  publish(topic: string, args?: unknown[], kwargs?: Dict, options?: PublishOptions): Observable<Publication> {
-    return this.#onSession((s) => s.publish(topic, args, kwargs, options));
+  /** Publishes on the next established session (see WampSession.publish); a topic contract types and checks the payload. */
+  publish(topic: string, args?: unknown[], kwargs?: Dict, options?: PublishOptions): Observable<Publication>;
+  publish<T extends TopicTypes>(topic: TopicContract<T>, ...payload: PublishPayload<T>): Observable<Publication>;
+  publish(topic: TopicRef, args?: readonly unknown[], kwargs?: object, options?: PublishOptions): Observable<Publication> {
+    const a = args as unknown[] | undefined;
+    const k = kwargs as Dict | undefined;
+    return this.#onSession((s) => (typeof topic === 'string' ? s.publish(topic, a, k, options) : s.publish(topic, a, k, options)));
   }
 
   /**
    * EVENTs of a topic across reconnects: subscribed on every session while anyone
-   * listens; shared per topic and options.
+   * listens; shared per topic and options. A topic contract types the events and checks
+   * each one (a bad event errors this Observable rather than reach the subscriber).
    */
-  subscribe(topic: string, options: SubscribeOptions = {}): Observable<WampEvent> {
-    return this.#sharedAcrossSessions(`s\u0000${topic}\u0000${optionsKey(options)}`, (s) => s.subscribe(topic, options));
+  subscribe(topic: string, options?: SubscribeOptions): Observable<WampEvent>;
+  subscribe<T extends TopicTypes>(topic: TopicContract<T>, options?: SubscribeOptions): Observable<ContractEvent<T>>;
+  subscribe(topic: TopicRef, options: SubscribeOptions = {}): Observable<WampEvent> {
+    const uri = uriOf(topic);
+    const events = this.#sharedAcrossSessions(`s\u0000${uri}\u0000${optionsKey(options)}`, (s) => s.subscribe(uri, options));
+    return typeof topic === 'string' ? events : events.pipe(checkedEvents(topic));
   }
 
-  /** Registers a procedure on every session while subscribed; emits a Registration per session. */
-  register(procedure: string, handler: Handler, options: RegisterOptions = {}): Observable<Registration> {
-    return this.#acrossSessions((s) => s.register(procedure, handler, options));
+  /** Registers a procedure on every session while subscribed; emits a Registration per session. A procedure contract types the handler and checks each invocation. */
+  register(procedure: string, handler: Handler, options?: RegisterOptions): Observable<Registration>;
+  register<T extends ProcedureTypes>(procedure: ProcedureContract<T>, handler: ContractHandler<T>, options?: RegisterOptions): Observable<Registration>;
+  register(procedure: ProcedureRef, handler: Handler | ContractHandler<ProcedureTypes>, options: RegisterOptions = {}): Observable<Registration> {
+    // One handler type for both branches: the session checks the arguments of a contract's invocations.
+    const plain = handler as Handler;
+    const contractual = handler as ContractHandler<ProcedureTypes>;
+    return this.#acrossSessions((s) => (typeof procedure === 'string' ? s.register(procedure, plain, options) : s.register(procedure, contractual, options)));
   }
 
   /** Closes the client: GOODBYE on the current session, no more reconnects; every Observable completes. */

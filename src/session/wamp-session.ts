@@ -13,6 +13,8 @@ import { serializerFor } from '../serialization/registry.js';
 import type { Serializer } from '../serialization/serializer.js';
 import type { Frame, Transport } from '../transport/transport.js';
 import { CLIENT_AGENT, CLIENT_ROLES } from './client-roles.js';
+import { checkedCall, checkedEvents, checkedHandler, checkedPublish } from './contract-checks.js';
+import type { CallPayload, ContractCallResult, ContractEvent, ContractHandler, ProcedureContract, PublishPayload, ProcedureRef, ProcedureTypes, TopicContract, TopicRef, TopicTypes } from './contract.js';
 import type { CallOptions, CallResult, Handler, Publication, PublishOptions, Registration, RegisterOptions, SubscribeOptions, WampEvent } from './role-types.js';
 import { CalleeRole } from './roles/callee-role.js';
 import { CallerRole } from './roles/caller-role.js';
@@ -135,24 +137,40 @@ export class WampSession implements Observer<WampMessage> {
     return this.#serializer;
   }
 
-  /** Subscribes to a topic: see {@link SubscriberRole.subscribe}. */
-  subscribe(topic: string, options?: SubscribeOptions): Observable<WampEvent> {
-    return this.#subscriber.subscribe(topic, options);
+  /** Subscribes to a topic: see {@link SubscriberRole.subscribe}. A topic contract types the events and checks them. */
+  subscribe(topic: string, options?: SubscribeOptions): Observable<WampEvent>;
+  subscribe<T extends TopicTypes>(topic: TopicContract<T>, options?: SubscribeOptions): Observable<ContractEvent<T>>;
+  subscribe(topic: TopicRef, options?: SubscribeOptions): Observable<WampEvent> {
+    if (typeof topic === 'string') return this.#subscriber.subscribe(topic, options);
+    return this.#subscriber.subscribe(topic.uri, options).pipe(checkedEvents(topic));
   }
 
-  /** Publishes to a topic: see {@link PublisherRole.publish}. */
-  publish(topic: string, args?: unknown[], kwargs?: Dict, options?: PublishOptions): Observable<Publication> {
-    return this.#publisher.publish(topic, args, kwargs, options);
+  /** Publishes to a topic: see {@link PublisherRole.publish}. A topic contract types the payload and checks it before sending. */
+  publish(topic: string, args?: unknown[], kwargs?: Dict, options?: PublishOptions): Observable<Publication>;
+  publish<T extends TopicTypes>(topic: TopicContract<T>, ...payload: PublishPayload<T>): Observable<Publication>;
+  publish(topic: TopicRef, args?: readonly unknown[], kwargs?: object, options?: PublishOptions): Observable<Publication> {
+    const a = args as unknown[] | undefined;
+    const k = kwargs as Dict | undefined;
+    if (typeof topic === 'string') return this.#publisher.publish(topic, a, k, options);
+    return checkedPublish(topic, a, k, () => this.#publisher.publish(topic.uri, a, k, options));
   }
 
-  /** Calls a procedure: see {@link CallerRole.call}. */
-  call(procedure: string, args?: unknown[] | Observable<unknown[]>, kwargs?: Dict, options?: CallOptions): Observable<CallResult> {
-    return this.#caller.call(procedure, args, kwargs, options);
+  /** Calls a procedure: see {@link CallerRole.call}. A procedure contract types the call and checks arguments and results. */
+  call(procedure: string, args?: unknown[] | Observable<unknown[]>, kwargs?: Dict, options?: CallOptions): Observable<CallResult>;
+  call<T extends ProcedureTypes>(procedure: ProcedureContract<T>, ...payload: CallPayload<T>): Observable<ContractCallResult<T>>;
+  call(procedure: ProcedureRef, args?: readonly unknown[] | Observable<readonly unknown[]>, kwargs?: object, options?: CallOptions): Observable<CallResult> {
+    const a = args as unknown[] | Observable<unknown[]> | undefined;
+    const k = kwargs as Dict | undefined;
+    if (typeof procedure === 'string') return this.#caller.call(procedure, a, k, options);
+    return checkedCall(procedure, a, k, (checked) => this.#caller.call(procedure.uri, checked, k, options));
   }
 
-  /** Registers a procedure: see {@link CalleeRole.register}. */
-  register(procedure: string, handler: Handler, options?: RegisterOptions): Observable<Registration> {
-    return this.#callee.register(procedure, handler, options);
+  /** Registers a procedure: see {@link CalleeRole.register}. A procedure contract types the handler and checks each invocation. */
+  register(procedure: string, handler: Handler, options?: RegisterOptions): Observable<Registration>;
+  register<T extends ProcedureTypes>(procedure: ProcedureContract<T>, handler: ContractHandler<T>, options?: RegisterOptions): Observable<Registration>;
+  register(procedure: ProcedureRef, handler: Handler | ContractHandler<ProcedureTypes>, options?: RegisterOptions): Observable<Registration> {
+    if (typeof procedure === 'string') return this.#callee.register(procedure, handler as Handler, options);
+    return this.#callee.register(procedure.uri, checkedHandler(procedure, handler as Handler), options);
   }
 
   /**

@@ -4,11 +4,13 @@ import { provideZonelessChangeDetection } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import type { ComponentFixture } from '@angular/core/testing';
 import { BrowserTestingModule, platformBrowserTesting } from '@angular/platform-browser/testing';
-import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
-import { WampClient } from 'rxwamp';
+import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { defineProcedure } from 'rxwamp';
+import type { WampClient } from 'rxwamp';
+import { TestRealm } from 'rxwamp/testing';
+import { sessionCount, ticks } from '../../../examples/angular/contracts.js';
 import { TopicFeedComponent } from '../../../examples/angular/topic-feed.component.js';
 import { provideWamp, WampService } from '../../../examples/angular/wamp.service.js';
-import { routerUrl } from '../support/karma-env.js';
 
 let environmentReady = false;
 /** TestBed's platform, once per page (the other browser specs do not use Angular). */
@@ -18,28 +20,41 @@ function initAngularTesting(): void {
   environmentReady = true;
 }
 
-let topicCount = 0;
-const uniqueTopic = (): string => `com.angular.feed.${Date.now()}.${++topicCount}`;
-
 /** The texts of the rendered events, in DOM order. */
 const renderedEvents = (fixture: ComponentFixture<TopicFeedComponent>): string[] =>
   Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('li.event'), (li) => li.textContent?.trim() ?? '');
 
-describe('Angular: WampService and TopicFeedComponent against the rxwamp router', () => {
+const element = (fixture: ComponentFixture<TopicFeedComponent>, selector: string): Element | null => (fixture.nativeElement as HTMLElement).querySelector(selector);
+
+// The app's WampService against a real router in the page's memory (rxwamp/testing): no
+// router process, no sockets; every message still goes through MessagePack and back.
+describe('Angular: WampService and TopicFeedComponent with rxwamp/testing', () => {
+  let realm: TestRealm;
   let publisher: WampClient;
 
   beforeAll(initAngularTesting);
   beforeEach(() => {
-    publisher = new WampClient({ url: routerUrl(), realm: 'realm1', serializer: 'cbor', reconnect: false });
+    realm = new TestRealm({ serializer: 'msgpack' });
+    publisher = realm.client({ serializer: 'cbor' });
     TestBed.configureTestingModule({
       imports: [TopicFeedComponent],
-      providers: [provideZonelessChangeDetection(), provideWamp({ url: routerUrl(), realm: 'realm1', serializer: 'msgpack', reconnect: false })],
+      providers: [provideZonelessChangeDetection(), provideWamp(realm.clientOptions())],
     });
   });
   afterEach(async () => {
     TestBed.resetTestingModule();
-    await publisher.close();
+    await realm.close();
   });
+
+  /** The feed component on the `ticks` topic, rendered and subscribed. */
+  async function feed(limit: number): Promise<ComponentFixture<TopicFeedComponent>> {
+    const fixture = TestBed.createComponent(TopicFeedComponent);
+    fixture.componentRef.setInput('topic', ticks);
+    fixture.componentRef.setInput('limit', limit);
+    fixture.autoDetectChanges();
+    await fixture.whenStable();
+    return fixture;
+  }
 
   it('injects one WampService app-wide, with one session', async () => {
     const service = TestBed.inject(WampService);
@@ -49,27 +64,37 @@ describe('Angular: WampService and TopicFeedComponent against the rxwamp router'
     expect(session.serializer.subprotocol).toBe('wamp.2.msgpack');
   });
 
-  it('renders real EVENTs from the router with the async pipe, newest first', async () => {
-    const topic = uniqueTopic();
-    const fixture = TestBed.createComponent(TopicFeedComponent);
-    fixture.componentRef.setInput('topic', topic);
-    fixture.componentRef.setInput('limit', 2);
-    fixture.autoDetectChanges();
+  it('renders the EVENTs of a topic contract with the async pipe, newest first', async () => {
+    const fixture = await feed(2);
+    expect(element(fixture, 'h2.topic')?.textContent).toBe('com.example.ticks');
+    expect(element(fixture, 'li.waiting')).not.toBeNull();
+    // In-memory delivery is synchronous: the feed's subscription is in place already, and
+    // each publication reaches it before publish() returns.
+    for (const text of ['first', 'second', 'third']) publisher.publish(ticks, [text]).subscribe();
     await fixture.whenStable();
-    expect((fixture.nativeElement as HTMLElement).querySelector('h2.topic')?.textContent).toBe(topic);
-    expect((fixture.nativeElement as HTMLElement).querySelector('li.waiting')).not.toBeNull();
-
-    const service = TestBed.inject(WampService);
-    // The feed's SUBSCRIBE went out on the service's session before this call: once the
-    // call returns, the router has the subscription.
-    const seen = lastValueFrom(service.subscribe(topic).pipe(take(3), toArray()));
-    await lastValueFrom(service.call('wamp.session.count'));
-    for (const text of ['first', 'second', 'third']) await lastValueFrom(publisher.publish(topic, [text], {}, { acknowledge: true }));
-    await seen;
-    await fixture.whenStable();
-
     expect(renderedEvents(fixture)).toEqual(['third', 'second']);
-    expect((fixture.nativeElement as HTMLElement).querySelector('li.waiting')).toBeNull();
+    expect(element(fixture, 'li.waiting')).toBeNull();
+  });
+
+  it('an event that breaks the contract stops the feed with a message, keeping what it showed', async () => {
+    const fixture = await feed(5);
+    publisher.publish(ticks, ['fine']).subscribe();
+    publisher.publish('com.example.ticks', [42]).subscribe();
+    publisher.publish(ticks, ['not shown: the feed ended']).subscribe();
+    await fixture.whenStable();
+    expect(renderedEvents(fixture)).toEqual(['fine']);
+    expect(element(fixture, 'p.error')?.textContent).toContain('rxwamp.error.invalid_event');
+  });
+
+  it('calls and registers through the service with contracts, typed and checked', async () => {
+    const service = TestBed.inject(WampService);
+    const shout = defineProcedure<{ args: [string]; result: string }>('com.example.shout');
+    const registration = service.register(shout, ([text]) => text.toUpperCase()).subscribe();
+    const reply: string = (await lastValueFrom(publisher.call(shout, ['hello']))).args[0];
+    expect(reply).toBe('HELLO');
+    expect((await lastValueFrom(service.call(sessionCount))).args[0]).toBe(2);
+    expect(await lastValueFrom(service.sessionCount())).toBe(2);
+    registration.unsubscribe();
   });
 
   it('closes the connection when the app is destroyed', async () => {
