@@ -161,6 +161,7 @@ export class WampClient {
               authmethods: methods,
               requireRouterFeatures: this.#options.requireRouterFeatures,
               checkRequestIds: this.#options.checkRequestIds,
+              payloadCiphers: this.#options.payloadCiphers,
             }),
           ),
         )

@@ -44,7 +44,8 @@ const payloadKeys: Record<string, Check> = {
   enc_serializer: serializerName,
   enc_key: str,
   ppt_scheme: pptScheme,
-  ppt_serializer: serializerName,
+  // The specification names mqtt, amqp, stomp and custom serializers besides WAMP's own.
+  ppt_serializer: str,
   ppt_cipher: str,
   ppt_keyid: str,
   transaction_hash: str,

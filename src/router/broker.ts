@@ -2,6 +2,7 @@ import type { Dict } from '../protocol/dict.js';
 import { WampErrors } from '../protocol/errors.js';
 import { Codes } from '../protocol/message-table.js';
 import { randomId } from '../protocol/ids.js';
+import { copyPptKeys } from '../protocol/ppt-keys.js';
 import { createMessage } from '../protocol/message.js';
 import type { Message } from '../protocol/message.js';
 import { isReservedUri, isValidPattern, isValidUri, uriMatches } from '../protocol/uri.js';
@@ -101,6 +102,7 @@ class BrokerLogic {
       details['publisher_authid'] = session.authid;
       details['publisher_authrole'] = session.authrole;
     }
+    copyPptKeys(options, details);
     const eligibility = eligibilityOf(options);
     const { Arguments: args, ArgumentsKw: kwargs } = message.fields;
     emitEvents(

@@ -1,5 +1,6 @@
 import type { RoleName } from '../protocol/features.js';
 import type { WampMessage } from '../protocol/message.js';
+import type { PayloadPassthru } from './ppt/payload-passthru.js';
 
 /** What the role handlers (publisher, subscriber, caller, callee) need from their session. */
 export interface SessionContext {
@@ -17,6 +18,8 @@ export interface SessionContext {
   routerHas(role: RoleName, feature: string): boolean;
   /** Whether inbound session-scope request ids (INVOCATION) must be sequential. */
   readonly checkRequestIds: boolean;
+  /** Packs and unpacks Payload Passthru Mode payloads (with the session's ciphers). */
+  readonly payloads: PayloadPassthru;
 }
 
 /** How a session's end reaches its roles: `clean` after a GOODBYE exchange. */
