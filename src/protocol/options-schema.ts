@@ -124,7 +124,8 @@ export function checkOptions(name: MessageName, field: string, value: Dict): str
   if (schema === undefined) return undefined;
   for (const key in value) {
     const check = schema[key];
-    if (check === undefined) continue;
+    // A key written as JS undefined (msgpackr, cbor-x: Wampy.js) or null says nothing: it is absent.
+    if (check === undefined || value[key] === undefined || value[key] === null) continue;
     const problem = check(value[key]);
     if (problem !== undefined) return `${name}: ${field}.${key} ${problem}`;
   }

@@ -70,7 +70,7 @@ describe('Payload Passthru Mode between two rxwamp clients through the router', 
     }
   }
 
-  it('carries the payload as the single item of Arguments: bytes for json, msgpack and cbor, the dictionary itself for native', async () => {
+  it('carries the payload as the single item of Arguments: bytes for msgpack and cbor, JSON text for json, the dictionary itself for native', async () => {
     const peer = new RawPeer(router, 'wamp.2.msgpack');
     await peer.join('realm1', { roles: { subscriber: { features: { payload_passthru_mode: true } } } });
     peer.send(32, 1, {}, 'com.example.raw');
@@ -85,6 +85,7 @@ describe('Payload Passthru Mode between two rxwamp clients through the router', 
       const items = event[4] as unknown[];
       expect(items.length).toBe(1);
       if (ppt_serializer === 'native') expect(items[0]).toEqual({ args: ['x'], kwargs: { y: 1 } });
+      else if (ppt_serializer === 'json') expect(items[0]).toBe('{"args":["x"],"kwargs":{"y":1}}');
       else expect(items[0]).toBeInstanceOf(Uint8Array);
     }
     peer.cut();

@@ -13,6 +13,7 @@ export interface UnpackedPayload {
   readonly kwargs: Dict;
 }
 
+const utf8 = new TextEncoder();
 const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
@@ -38,7 +39,7 @@ export class PayloadPassthru {
     }
     const serializer = PAYLOAD_SERIALIZERS[serializerName];
     if (serializer === undefined) throw new PayloadError(`unknown ppt_serializer '${serializerName}' (rxwamp packs native, json, msgpack and cbor)`);
-    let bytes: Uint8Array;
+    let bytes: Uint8Array | string;
     try {
       bytes = serializer.encode(content);
     } catch (err) {
@@ -47,7 +48,7 @@ export class PayloadPassthru {
     if (mode.ppt_cipher === undefined) return [bytes];
     const cipher = this.#cipher(mode);
     try {
-      return [cipher.encrypt(bytes, mode.ppt_keyid)];
+      return [cipher.encrypt(typeof bytes === 'string' ? utf8.encode(bytes) : bytes, mode.ppt_keyid)];
     } catch (err) {
       throw new PayloadError(`the payload cannot be encrypted with ${cipher.name}${keyText(mode)}: ${describe(err)}`, { cause: err });
     }

@@ -2,19 +2,20 @@ import { decode as msgpackDecode, encode as msgpackEncode } from '@msgpack/msgpa
 import { decode as cborDecode, encode as cborEncode } from 'cborg';
 import { bytesReplacer, containsBytes, revive } from '../../serialization/json-bytes.js';
 
-/** Serializes a Payload Passthru Mode payload to bytes and back (values in, values out). */
+/** Serializes a Payload Passthru Mode payload and back (values in, values out). */
 export interface PayloadSerializer {
-  encode(value: unknown): Uint8Array;
+  /** Bytes; JSON gives its text (a cipher encrypts the text's UTF-8 bytes). */
+  encode(value: unknown): Uint8Array | string;
   /** Decodes bytes (or, for JSON, the text some peers send instead). Throws on malformed input. */
   decode(item: Uint8Array | string): unknown;
 }
 
-const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
+// JSON travels as its text: the form Wampy.js sends and reads, and over a JSON transport
+// it is not inflated by base64. UTF-8 bytes (the specification's "binary item") read too.
 const json: PayloadSerializer = {
-  encode: (value) => utf8Encoder.encode(containsBytes(value) ? JSON.stringify(value, bytesReplacer) : JSON.stringify(value)),
-  // Wampy.js puts the JSON text itself into Arguments; the specification asks for bytes. Both read.
+  encode: (value) => (containsBytes(value) ? JSON.stringify(value, bytesReplacer) : JSON.stringify(value)),
   decode: (item) => revive(JSON.parse(typeof item === 'string' ? item : utf8Decoder.decode(item))),
 };
 
