@@ -5,7 +5,8 @@
 //   WAMP_URL=ws://127.0.0.1:8080/ws npx tsx examples/end-to-end-encryption.ts  # a running router
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import type { Subscription } from 'rxjs';
-import { generatePayloadKey, WampClient, WampError, xsalsa20poly1305Cipher } from 'rxwamp';
+import { WampClient, WampError } from 'rxwamp';
+import { generatePayloadKey, xsalsa20poly1305Cipher } from 'rxwamp/e2ee';
 import { routerUrls } from './support/router-urls.js';
 
 const router = await routerUrls();

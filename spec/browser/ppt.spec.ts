@@ -1,5 +1,6 @@
 import { lastValueFrom, Observable } from 'rxjs';
-import { generatePayloadKey, PayloadError, WampClient, WampError, WampResult, xsalsa20poly1305Cipher } from '../../src/index.js';
+import { PayloadError, WampClient, WampError, WampResult } from '../../src/index.js';
+import { generatePayloadKey, xsalsa20poly1305Cipher } from '../../src/e2ee/index.js';
 import type { PptSerializerName, SerializerName, WampClientOptions, WampEvent } from '../../src/index.js';
 import { routerUrl } from './support/karma-env.js';
 

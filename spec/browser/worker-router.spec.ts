@@ -1,5 +1,5 @@
 import { lastValueFrom } from 'rxjs';
-import { generatePayloadKey, xsalsa20poly1305Cipher } from '../../src/index.js';
+import { generatePayloadKey, xsalsa20poly1305Cipher } from '../../src/e2ee/index.js';
 import type { WampClient } from '../../src/index.js';
 import { demo } from '../../examples/worker-router/main.js';
 import { workerClient } from '../../examples/worker-router/worker-client.js';

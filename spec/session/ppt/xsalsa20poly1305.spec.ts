@@ -5,7 +5,7 @@ import { WampError } from '../../../src/protocol/errors.js';
 import { Router } from '../../../src/router/index.js';
 import { serializerFor } from '../../../src/serialization/registry.js';
 import { PayloadError } from '../../../src/session/ppt/payload-error.js';
-import { generatePayloadKey, xsalsa20poly1305Cipher } from '../../../src/session/ppt/xsalsa20poly1305.js';
+import { generatePayloadKey, xsalsa20poly1305Cipher } from '../../../src/e2ee/xsalsa20poly1305.js';
 import { loopbackPair } from '../../../src/transport/loopback.js';
 import type { Frame } from '../../../src/transport/transport.js';
 import { encode as cborEncode } from 'cborg';

@@ -1,6 +1,6 @@
 import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
 import { randomBytes } from '@noble/ciphers/utils.js';
-import type { PayloadCipher } from './payload-cipher.js';
+import type { PayloadCipher } from '../session/ppt/payload-cipher.js';
 
 /** Where a cipher finds the key a `ppt_keyid` names: a Map, a plain object, or a lookup function. */
 export type KeyRing = ReadonlyMap<string, Uint8Array> | Readonly<Record<string, Uint8Array>> | ((keyid: string) => Uint8Array | undefined);
