@@ -85,4 +85,36 @@ describe('Router: payload passthru payloads are relayed, never decoded', () => {
     const refused = await publisher.nextOf([8, 3]);
     expect(JSON.stringify(refused)).toMatch(/max_payload_depth/);
   });
+
+  it('aborts a caller, publisher or callee that uses passthru mode without announcing it (protocol_violation)', async () => {
+    const callee = await peer('wamp.2.json');
+    callee.send(64, 1, {}, 'com.example.opaque');
+    await callee.next(65);
+
+    const silentCaller = new RawPeer(router, 'wamp.2.json');
+    peers.push(silentCaller);
+    await silentCaller.join();
+    silentCaller.send(48, 1, PPT, 'com.example.opaque', [GARBAGE]);
+    const abortedCaller = await silentCaller.next(3);
+    expect(abortedCaller[2]).toBe('wamp.error.protocol_violation');
+    expect(JSON.stringify(abortedCaller[1])).toMatch(/did not announce payload_passthru_mode/);
+
+    const silentPublisher = new RawPeer(router, 'wamp.2.json');
+    peers.push(silentPublisher);
+    await silentPublisher.join();
+    silentPublisher.send(16, 1, PPT, 'com.example.opaque', [GARBAGE]);
+    expect((await silentPublisher.next(3))[2]).toBe('wamp.error.protocol_violation');
+
+    const silentCallee = new RawPeer(router, 'wamp.2.json');
+    peers.push(silentCallee);
+    await silentCallee.join();
+    silentCallee.send(64, 1, {}, 'com.example.plain');
+    await silentCallee.next(65);
+    const caller = await peer('wamp.2.json');
+    caller.send(48, 1, {}, 'com.example.plain', [1]);
+    const invocation = await silentCallee.next(68);
+    silentCallee.send(70, invocation[1], PPT, [GARBAGE]);
+    expect((await silentCallee.next(3))[2]).toBe('wamp.error.protocol_violation');
+    expect(callee.received.filter((m) => m[0] === 68)).toEqual([]);
+  });
 });

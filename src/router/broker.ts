@@ -95,6 +95,9 @@ class BrokerLogic {
     if (isReservedUri(topic)) {
       return this.#emit(explainedError(session, Codes.PUBLISH, request, WampErrors.invalidUri, `topic '${topic}' is in the reserved wamp. namespace`));
     }
+    if (options['ppt_scheme'] !== undefined && !session.supports('publisher', 'payload_passthru_mode')) {
+      return session.abort(WampErrors.protocolViolation, 'PUBLISH in payload passthru mode from a publisher that did not announce payload_passthru_mode');
+    }
     const publication = randomId();
     const details: Dict = {};
     if (options['disclose_me'] === true) {

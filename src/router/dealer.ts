@@ -169,6 +169,9 @@ class DealerLogic {
       if (isReservedUri(procedure)) return this.#emit(routed);
       return this.#emit(explainedError(caller, Codes.CALL, request, WampErrors.noSuchProcedure, `no callee registered procedure '${procedure}'`));
     }
+    if (options['ppt_scheme'] !== undefined && !caller.supports('caller', 'payload_passthru_mode')) {
+      return caller.abort(WampErrors.protocolViolation, 'CALL in payload passthru mode from a caller that did not announce payload_passthru_mode');
+    }
     const callee = pickCallee(registration)!;
     const calleeSession = callee.session;
     const progressiveInvocation = message.isProgress();
@@ -242,6 +245,9 @@ class DealerLogic {
     const call = this.#pendingFor(callee, message.fields['INVOCATION.Request'], 'YIELD');
     if (call === undefined) return;
     const { Arguments: args, ArgumentsKw: kwargs, Options: options } = message.fields;
+    if (options['ppt_scheme'] !== undefined && !callee.supports('callee', 'payload_passthru_mode')) {
+      return callee.abort(WampErrors.protocolViolation, 'YIELD in payload passthru mode from a callee that did not announce payload_passthru_mode');
+    }
     if (message.isProgress()) {
       // A progressive result for a caller that did not ask for them has nowhere to go.
       if (!call.receiveProgress) return;

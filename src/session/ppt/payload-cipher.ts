@@ -1,6 +1,6 @@
 /**
  * A cipher for end-to-end encrypted payloads (`ppt_cipher`), with the keys it may use.
- * rxwamp ships {@link xsalsa20poly1305Cipher}; any other cipher plugs in with this shape.
+ * `rxwamp/e2ee` ships `xsalsa20poly1305Cipher`; any other cipher plugs in with this shape.
  */
 export interface PayloadCipher {
   /** The `ppt_cipher` name this cipher answers to, e.g. `'xsalsa20poly1305'`. */
