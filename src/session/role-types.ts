@@ -2,6 +2,7 @@ import type { Observable } from 'rxjs';
 import type { Dict } from '../protocol/dict.js';
 import type { MatchPolicy } from '../protocol/uri.js';
 import type { PptOptions } from './ppt/ppt-mode.js';
+import type { WampError } from '../protocol/errors.js';
 
 /** One RESULT of a call: a progressive one (`progress: true`) or the final one. */
 export interface CallResult {
@@ -60,6 +61,11 @@ export interface RegisterOptions extends PptOptions {
   match?: MatchPolicy;
   invoke?: InvokePolicy;
   disclose_caller?: boolean;
+  /**
+   * Called (on the callee) for an invocation whose passthru payload cannot be read (wrong
+   * key, tampered, malformed): the handler does not run and the caller gets the same error.
+   */
+  onPayloadError?: (error: WampError, details: InvocationDetails) => void;
   [key: string]: unknown;
 }
 

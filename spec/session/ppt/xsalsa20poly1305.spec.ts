@@ -117,9 +117,10 @@ describe('End-to-end encryption over Payload Passthru Mode, through the router',
 
   it('a callee with the wrong key never runs its handler; the caller gets invalid_payload', async () => {
     let ran = false;
+    const calleeSaw: string[] = [];
     const callee = client('wamp.2.msgpack', generatePayloadKey());
     const caller = client('wamp.2.msgpack', key);
-    await firstKeeping(callee.register('com.example.vault', () => ((ran = true), 'opened')));
+    await firstKeeping(callee.register('com.example.vault', () => ((ran = true), 'opened'), { onPayloadError: (e, details) => calleeSaw.push(`${e.uri} ${String(details['ppt_keyid'])}`) }));
     const error = await lastValueFrom(caller.call('com.example.vault', [SECRET], {}, E2EE)).then(
       () => undefined,
       (e: unknown) => e as WampError,
@@ -128,6 +129,7 @@ describe('End-to-end encryption over Payload Passthru Mode, through the router',
     expect(error!.uri).toBe('wamp.error.invalid_payload');
     expect(error!.message).toMatch(/cannot be decrypted with xsalsa20poly1305 and key 'team-key': authentication failed: wrong key or tampered ciphertext/);
     expect(ran).toBeFalse();
+    expect(calleeSaw).toEqual(['wamp.error.invalid_payload team-key']);
   });
 
   it('a callee without the key id in its ring says so', async () => {

@@ -3,6 +3,7 @@ import { from, isObservable, Observable, Subject } from 'rxjs';
 import type { Subscriber, Subscription } from 'rxjs';
 import type { Dict } from '../../protocol/dict.js';
 import { ProtocolViolation, WampErrors } from '../../protocol/errors.js';
+import type { WampError } from '../../protocol/errors.js';
 import { MAX_ID } from '../../protocol/ids.js';
 import { createMessage } from '../../protocol/message.js';
 import type { Message, WampMessage } from '../../protocol/message.js';
@@ -20,6 +21,7 @@ import { wireOptions } from './options-key.js';
 interface RegistrationEntry {
   readonly procedure: string;
   readonly handler: Handler;
+  readonly onPayloadError: RegisterOptions['onPayloadError'];
   readonly subscriber: Subscriber<Registration>;
   /** The payload passthru mode of every result (register options); else each result mirrors its invocation's mode. */
   readonly resultMode: PptMode | undefined;
@@ -38,6 +40,9 @@ interface RunningInvocation {
   /** The payload passthru mode of the answers (YIELD, ERROR), if any. */
   readonly ppt: PptMode | undefined;
 }
+
+/** Register options that are the callee's own: how it answers (ppt_), its error hook. */
+const REGISTER_CLIENT_ONLY = [...PPT_KEYS, 'onPayloadError'];
 
 /** The callee role of a session: REGISTER/UNREGISTER, INVOCATION → handler → YIELD/ERROR, INTERRUPT. */
 export class CalleeRole implements RoleHandler {
@@ -66,11 +71,11 @@ export class CalleeRole implements RoleHandler {
       const resultMode = outboundPptMode(options);
       if (resultMode !== undefined) this.ctx.requireFeature('dealer', 'payload_passthru_mode', 'registering with payload passthru results (ppt_scheme)');
       const request = this.ctx.nextRequestId();
-      const entry: RegistrationEntry = { procedure, handler, subscriber, resultMode, id: 0, left: false, done: false };
+      const entry: RegistrationEntry = { procedure, handler, onPayloadError: options.onPayloadError, subscriber, resultMode, id: 0, left: false, done: false };
       this.#pending.set(request, entry);
       try {
         // The ppt_ options are the callee's own (how it answers): REGISTER does not carry them.
-        this.ctx.send(createMessage('REGISTER', { Request: request, Options: wireOptions(options, PPT_KEYS), Procedure: procedure }));
+        this.ctx.send(createMessage('REGISTER', { Request: request, Options: wireOptions(options, REGISTER_CLIENT_ONLY), Procedure: procedure }));
       } catch (err) {
         this.#pending.delete(request);
         throw err;
@@ -195,6 +200,7 @@ export class CalleeRole implements RoleHandler {
     } catch (err) {
       // Never run the handler on a payload that cannot be read (wrong key, tampered): tell the caller why.
       this.#sendError(request, errorPayload(err), undefined);
+      entry.onPayloadError?.(err as WampError, details);
       return;
     }
     const mirrored = outboundPptMode(details);
