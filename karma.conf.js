@@ -2,6 +2,7 @@
 // by esbuild in memory (spec/browser/support/esbuild-preprocessor.ts), against a real
 // rxwamp router that this config starts for the length of the run.
 import { tsImport } from 'tsx/esm/api';
+import { build } from 'esbuild';
 
 /** Chromium flags for a headless run as root on a CI machine without a network. */
 const CHROMIUM_FLAGS = [
@@ -47,6 +48,27 @@ export default async function karmaConfig(config) {
     };
   }
 
+  /**
+   * `GET /rxwamp-test/bundle/<path>.js`: `<path>.ts` (under examples/ or spec/browser/)
+   * bundled on request, for the specs that start a Web Worker from it.
+   */
+  function bundleMiddleware() {
+    return (request, response, next) => {
+      const match = /^\/rxwamp-test\/bundle\/((?:examples|spec\/browser)\/[\w\-/.]+)\.js$/.exec(request.url ?? '');
+      if (match === null || match[1].includes('..')) return next();
+      build({ entryPoints: [`${match[1]}.ts`], bundle: true, format: 'esm', target: 'es2022', platform: 'browser', write: false, logLevel: 'silent' }).then(
+        (result) => {
+          response.setHeader('Content-Type', 'text/javascript');
+          response.end(result.outputFiles[0].contents);
+        },
+        (error) => {
+          response.statusCode = 500;
+          response.end(String(error));
+        },
+      );
+    };
+  }
+
   /** Prints the browser's spec counts as a plain closing line, e.g. `browser: 30 passed, 0 failed, 1 skipped`. */
   function countsReporter(baseReporterDecorator) {
     baseReporterDecorator(this);
@@ -77,12 +99,13 @@ export default async function karmaConfig(config) {
         ],
         'framework:rxwamp-router': ['factory', routerLifetime],
         'middleware:rxwamp-drop': ['factory', dropMiddleware],
+        'middleware:rxwamp-bundle': ['factory', bundleMiddleware],
         'reporter:counts': ['type', countsReporter],
       },
     ],
     files: [{ pattern: 'spec/browser/**/*.spec.ts', watched: false, type: 'module' }],
     preprocessors: { 'spec/browser/**/*.spec.ts': ['esbuild'] },
-    beforeMiddleware: ['rxwamp-drop'],
+    beforeMiddleware: ['rxwamp-drop', 'rxwamp-bundle'],
     client: {
       // The browser reads the router URL from __karma__.config.args[0].
       args: [router.url],

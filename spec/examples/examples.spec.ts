@@ -177,6 +177,22 @@ describe('the examples', () => {
       );
 
       it(
+        'end-to-end-encryption.ts: an encrypted call, result and publication; a peer without the key is refused',
+        async () => {
+          const run = await runExample('end-to-end-encryption', envFor());
+          expectSuccess(run);
+          expect(linesOf(run.stdout)).toEqual([
+            'vault: received "the crown jewels" with pin 1234',
+            'client: result "opened the crown jewels" (encrypted with xsalsa20poly1305, key team-2026)',
+            'listener: heard "meet at noon"',
+            "outsider: wamp.error.invalid_payload: the payload cannot be decrypted with xsalsa20poly1305 and key 'team-2026': the key ring holds no key 'team-2026'",
+            'done',
+          ]);
+        },
+        TIMEOUT,
+      );
+
+      it(
         'authenticated-client.ts: WAMP-CRA and ticket join, a wrong secret is refused',
         async () => {
           const run = await runExample('authenticated-client', envFor());

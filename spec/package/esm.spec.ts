@@ -187,4 +187,18 @@ describe('the rxwamp package', () => {
     },
     TIMEOUT,
   );
+
+  it(
+    "'rxwamp/e2ee' imports, and the cipher library stays out of bundles that do not import it",
+    async () => {
+      expect(await exportNames('rxwamp/e2ee')).toEqual(jasmine.arrayContaining(['xsalsa20poly1305Cipher', 'generatePayloadKey']));
+      const whole = await minifiedBrowserBundle("export * from 'rxwamp';", []);
+      const withE2ee = await minifiedBrowserBundle("export * from 'rxwamp'; export * from 'rxwamp/e2ee';", []);
+      const ciphers = (inputs: string[]): string[] => inputs.filter((input) => input.includes('@noble/ciphers'));
+      expect(ciphers(whole.inputs)).toEqual([]);
+      expect(ciphers(withE2ee.inputs).length).toBeGreaterThan(0);
+      expect(withE2ee.nodeOnly).toEqual([]);
+    },
+    TIMEOUT,
+  );
 });

@@ -12,11 +12,17 @@ describe('CborSerializer', () => {
     expect(cbor.decode(cbor.encode(message)).toArray()).toEqual(message.toArray());
   });
 
-  it('reads a known option that arrives as undefined as not given (Wampy.js sends its unset options so)', () => {
+  it('reads a known option whose value arrives as undefined as absent (cbor-x peers such as Wampy.js write unset options so)', () => {
     // [16, 1, {"acknowledge": undefined}, "a.b"]
     const key = [...new TextEncoder().encode('acknowledge')];
     const bytes = Uint8Array.from([0x84, 0x10, 0x01, 0xa1, 0x60 + key.length, ...key, 0xf7, 0x63, 0x61, 0x2e, 0x62]);
     expect(cbor.decode(bytes).toArray()).toEqual([16, 1, {}, 'a.b']);
+    const message = cbor.decode(bytes);
+    expect(message.code).toBe(16);
+    expect(message.code === 16 && message.publisherWantsAcknowledgement()).toBeFalse();
+    // A value of the wrong type is still refused.
+    const wrong = Uint8Array.from([0x84, 0x10, 0x01, 0xa1, 0x60 + key.length, ...key, 0x01, 0x63, 0x61, 0x2e, 0x62]);
+    expect(() => cbor.decode(wrong)).toThrowMatching((e) => e instanceof ProtocolViolation && e.message.includes('acknowledge'));
   });
 
   it('refuses text frames and integers beyond 2^53 as ids', () => {

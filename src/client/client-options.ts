@@ -3,6 +3,7 @@ import type { Dict } from '../protocol/dict.js';
 import type { SerializerName } from '../serialization/serializer.js';
 import type { Transport } from '../transport/transport.js';
 import type { ClientAuthMethod } from './auth/auth-method.js';
+import type { PayloadCipher } from '../session/ppt/payload-cipher.js';
 
 /** How a WampClient retries a lost or failed connection: exponential backoff with jitter. */
 export interface ReconnectOptions {
@@ -72,4 +73,6 @@ export interface WampClientOptions {
    * with `wamp.error.no_such_registration`.
    */
   rejectStrayMessages?: boolean;
+  /** Ciphers for end-to-end encrypted payloads (`ppt_cipher`), e.g. `[xsalsa20poly1305Cipher(keyRing)]`. */
+  payloadCiphers?: readonly PayloadCipher[];
 }

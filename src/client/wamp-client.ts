@@ -183,6 +183,7 @@ export class WampClient {
               strict: this.#options.strict,
               checkRequestIds: this.#options.checkRequestIds,
               rejectStrayMessages: this.#options.rejectStrayMessages,
+              payloadCiphers: this.#options.payloadCiphers,
             }),
           ),
         )

@@ -44,7 +44,8 @@ const payloadKeys: Record<string, Check> = {
   enc_serializer: serializerName,
   enc_key: str,
   ppt_scheme: pptScheme,
-  ppt_serializer: serializerName,
+  // The specification names mqtt, amqp, stomp and custom serializers besides WAMP's own.
+  ppt_serializer: str,
   ppt_cipher: str,
   ppt_keyid: str,
   transaction_hash: str,
@@ -123,8 +124,8 @@ export function checkOptions(name: MessageName, field: string, value: Dict): str
   if (schema === undefined) return undefined;
   for (const key in value) {
     const check = schema[key];
-    // A null option is an option not given (peers send `undefined` as nil): not a wrong type.
-    if (check === undefined || value[key] === null) continue;
+    // A key written as JS undefined (msgpackr, cbor-x: Wampy.js) or null says nothing: it is absent.
+    if (check === undefined || value[key] === undefined || value[key] === null) continue;
     const problem = check(value[key]);
     if (problem !== undefined) return `${name}: ${field}.${key} ${problem}`;
   }

@@ -2,6 +2,7 @@ import type { Dict } from '../protocol/dict.js';
 import { WampErrors } from '../protocol/errors.js';
 import { Codes } from '../protocol/message-table.js';
 import { randomId } from '../protocol/ids.js';
+import { copyPptKeys } from '../protocol/ppt-keys.js';
 import { createMessage } from '../protocol/message.js';
 import type { Message } from '../protocol/message.js';
 import { isReservedUri, isValidPattern, isValidUri, uriMatches } from '../protocol/uri.js';
@@ -94,6 +95,9 @@ class BrokerLogic {
     if (isReservedUri(topic)) {
       return this.#emit(explainedError(session, Codes.PUBLISH, request, WampErrors.invalidUri, `topic '${topic}' is in the reserved wamp. namespace`));
     }
+    if (options['ppt_scheme'] !== undefined && !session.supports('publisher', 'payload_passthru_mode')) {
+      return session.abort(WampErrors.protocolViolation, 'PUBLISH in payload passthru mode from a publisher that did not announce payload_passthru_mode');
+    }
     const publication = randomId();
     const details: Dict = {};
     if (options['disclose_me'] === true) {
@@ -101,6 +105,7 @@ class BrokerLogic {
       details['publisher_authid'] = session.authid;
       details['publisher_authrole'] = session.authrole;
     }
+    copyPptKeys(options, details);
     const eligibility = eligibilityOf(options);
     const { Arguments: args, ArgumentsKw: kwargs } = message.fields;
     emitEvents(

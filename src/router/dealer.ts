@@ -6,6 +6,7 @@ import { Codes } from '../protocol/message-table.js';
 import { IdSequence } from '../protocol/ids.js';
 import { createMessage } from '../protocol/message.js';
 import type { Message } from '../protocol/message.js';
+import { copyPptKeys } from '../protocol/ppt-keys.js';
 import { isReservedUri, isValidPattern, isValidUri } from '../protocol/uri.js';
 import type { MatchPolicy } from '../protocol/uri.js';
 import type { Logger } from './logger.js';
@@ -169,9 +170,15 @@ class DealerLogic {
       if (isReservedUri(procedure)) return this.#emit(routed);
       return this.#emit(explainedError(caller, Codes.CALL, request, WampErrors.noSuchProcedure, `no callee registered procedure '${procedure}'`));
     }
+    if (options['ppt_scheme'] !== undefined && !caller.supports('caller', 'payload_passthru_mode')) {
+      return caller.abort(WampErrors.protocolViolation, 'CALL in payload passthru mode from a caller that did not announce payload_passthru_mode');
+    }
     const callee = pickCallee(registration)!;
     const calleeSession = callee.session;
     const progressiveInvocation = message.isProgress();
+    if (options['ppt_scheme'] !== undefined && !calleeSession.supports('callee', 'payload_passthru_mode')) {
+      return this.#emit(explainedError(caller, Codes.CALL, request, WampErrors.featureNotSupported, `the callee of '${procedure}' does not support payload passthru mode`));
+    }
     if (progressiveInvocation && !calleeSession.supports('callee', 'progressive_call_invocations')) {
       return this.#emit(explainedError(caller, Codes.CALL, request, WampErrors.featureNotSupported, `the callee of '${procedure}' does not support progressive call invocations`));
     }
@@ -196,6 +203,7 @@ class DealerLogic {
       details['caller_authid'] = caller.authid;
       details['caller_authrole'] = caller.authrole;
     }
+    copyPptKeys(options, details);
     const timeout = options['timeout'];
     if (typeof timeout === 'number' && timeout > 0) {
       call.timer = this.#scheduler.schedule(() => this.#timeout(call), timeout);
@@ -217,6 +225,7 @@ class DealerLogic {
     call.invocationsOpen = progress;
     const { Arguments: args, ArgumentsKw: kwargs } = message.fields;
     const details: Dict = progress ? { progress: true } : {};
+    copyPptKeys(message.fields.Options, details);
     this.#emit({
       kind: 'out',
       session: call.callee,
@@ -239,15 +248,22 @@ class DealerLogic {
   #yield(callee: RealmSession, message: Message<'YIELD'>): void {
     const call = this.#pendingFor(callee, message.fields['INVOCATION.Request'], 'YIELD');
     if (call === undefined) return;
-    const { Arguments: args, ArgumentsKw: kwargs } = message.fields;
+    const { Arguments: args, ArgumentsKw: kwargs, Options: options } = message.fields;
+    if (options['ppt_scheme'] !== undefined && !callee.supports('callee', 'payload_passthru_mode')) {
+      return callee.abort(WampErrors.protocolViolation, 'YIELD in payload passthru mode from a callee that did not announce payload_passthru_mode');
+    }
     if (message.isProgress()) {
       // A progressive result for a caller that did not ask for them has nowhere to go.
       if (!call.callerTakesProgress) return;
-      this.#emit({ kind: 'out', session: call.caller, message: createMessage('RESULT', { 'CALL.Request': call.request, Details: { progress: true }, Arguments: args, ArgumentsKw: kwargs }, message.payload) });
+      const details: Dict = { progress: true };
+      copyPptKeys(options, details);
+      this.#emit({ kind: 'out', session: call.caller, message: createMessage('RESULT', { 'CALL.Request': call.request, Details: details, Arguments: args, ArgumentsKw: kwargs }, message.payload) });
       return;
     }
     this.#finish(call);
-    this.#emit({ kind: 'out', session: call.caller, message: createMessage('RESULT', { 'CALL.Request': call.request, Details: {}, Arguments: args, ArgumentsKw: kwargs }, message.payload) });
+    const details: Dict = {};
+    copyPptKeys(options, details);
+    this.#emit({ kind: 'out', session: call.caller, message: createMessage('RESULT', { 'CALL.Request': call.request, Details: details, Arguments: args, ArgumentsKw: kwargs }, message.payload) });
   }
 
   #calleeError(callee: RealmSession, message: Message<'ERROR'>): void {

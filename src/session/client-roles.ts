@@ -6,7 +6,7 @@ import type { RolesAnnouncement } from '../protocol/features.js';
  */
 export const CLIENT_ROLES: RolesAnnouncement = {
   publisher: {
-    features: { publisher_identification: true, subscriber_blackwhite_listing: true, publisher_exclusion: true },
+    features: { publisher_identification: true, subscriber_blackwhite_listing: true, publisher_exclusion: true, payload_passthru_mode: true },
   },
   subscriber: {
     features: {
@@ -14,6 +14,7 @@ export const CLIENT_ROLES: RolesAnnouncement = {
       pattern_based_subscription: true,
       subscription_revocation: true,
       event_retention: true,
+      payload_passthru_mode: true,
     },
   },
   caller: {
@@ -23,6 +24,7 @@ export const CLIENT_ROLES: RolesAnnouncement = {
       call_timeout: true,
       progressive_call_results: true,
       progressive_call_invocations: true,
+      payload_passthru_mode: true,
     },
   },
   callee: {
@@ -34,6 +36,7 @@ export const CLIENT_ROLES: RolesAnnouncement = {
       progressive_call_results: true,
       progressive_call_invocations: true,
       registration_revocation: true,
+      payload_passthru_mode: true,
     },
   },
 };

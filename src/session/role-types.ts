@@ -1,6 +1,8 @@
 import type { Observable } from 'rxjs';
 import type { Dict } from '../protocol/dict.js';
 import type { MatchPolicy } from '../protocol/uri.js';
+import type { PptOptions } from './ppt/ppt-mode.js';
+import type { WampError } from '../protocol/errors.js';
 
 /** One RESULT of a call: a progressive one (`progress: true`) or the final one. */
 export interface CallResult {
@@ -38,7 +40,7 @@ export interface Publication {
 export type CancelMode = 'skip' | 'kill' | 'killnowait';
 
 /** Options of `call`. Keys in snake_case go into CALL.Options as they are. */
-export interface CallOptions {
+export interface CallOptions extends PptOptions {
   /** Ask for progressive results (CALL.receive_progress). */
   receive_progress?: boolean;
   /** Call timeout in ms, enforced by the router (CALL.timeout; 0 = none). */
@@ -54,11 +56,16 @@ export interface CallOptions {
 /** The invocation policy of a shared registration. */
 export type InvokePolicy = 'single' | 'roundrobin' | 'random' | 'first' | 'last';
 
-/** Options of `register` (REGISTER.Options). */
-export interface RegisterOptions {
+/** Options of `register` (REGISTER.Options); `ppt_*` options set how every result is sent (else results mirror their invocation). */
+export interface RegisterOptions extends PptOptions {
   match?: MatchPolicy;
   invoke?: InvokePolicy;
   disclose_caller?: boolean;
+  /**
+   * Called (on the callee) for an invocation whose passthru payload cannot be read (wrong
+   * key, tampered, malformed): the handler does not run and the caller gets the same error.
+   */
+  onPayloadError?: (error: WampError, details: InvocationDetails) => void;
   [key: string]: unknown;
 }
 
@@ -70,7 +77,7 @@ export interface SubscribeOptions {
 }
 
 /** Options of `publish` (PUBLISH.Options). */
-export interface PublishOptions {
+export interface PublishOptions extends PptOptions {
   acknowledge?: boolean;
   exclude_me?: boolean;
   exclude?: number[];

@@ -1,5 +1,6 @@
 import type { RoleName } from '../protocol/features.js';
 import type { WampMessage } from '../protocol/message.js';
+import type { PayloadPassthru } from './ppt/payload-passthru.js';
 
 /** What the role handlers (publisher, subscriber, caller, callee) need from their session. */
 export interface SessionContext {
@@ -22,6 +23,8 @@ export interface SessionContext {
    * stray messages are rejected; returns when they are dropped.
    */
   stray(what: string): void;
+  /** Packs and unpacks Payload Passthru Mode payloads (with the session's ciphers). */
+  readonly payloads: PayloadPassthru;
 }
 
 /** How a session's end reaches its roles: `clean` after a GOODBYE exchange. */

@@ -20,6 +20,8 @@ import { CalleeRole } from './roles/callee-role.js';
 import { CallerRole } from './roles/caller-role.js';
 import { PublisherRole } from './roles/publisher-role.js';
 import { SubscriberRole } from './roles/subscriber-role.js';
+import type { PayloadCipher } from './ppt/payload-cipher.js';
+import { PayloadPassthru } from './ppt/payload-passthru.js';
 import type { RoleHandler, SessionContext } from './session-context.js';
 import { featureNotAnnounced, SessionClosedError } from './session-errors.js';
 import type { SessionState } from './session-state.js';
@@ -48,6 +50,8 @@ export interface SessionOptions {
   rejectStrayMessages?: boolean;
   /** The serializer; default: the one named by the transport's protocol. */
   serializer?: Serializer;
+  /** Ciphers for end-to-end encrypted payloads (`ppt_cipher`), e.g. `[xsalsa20poly1305Cipher(keys)]`. */
+  payloadCiphers?: readonly PayloadCipher[];
 }
 
 /**
@@ -235,6 +239,7 @@ export class WampSession implements Observer<WampMessage> {
       stray: (what) => {
         if (this.#options.rejectStrayMessages ?? this.#options.strict ?? false) throw new ProtocolViolation(what);
       },
+      payloads: new PayloadPassthru(this.#options.payloadCiphers),
     };
   }
 

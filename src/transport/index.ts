@@ -8,3 +8,4 @@ export * from './rawsocket/negotiate.js';
 export * from './websocket/websocket-like.js';
 export * from './websocket/transport.js';
 export * from './websocket/connect.js';
+export * from './message-port.js';

@@ -3,6 +3,7 @@ import { from, isObservable, Observable, Subject } from 'rxjs';
 import type { Subscriber, Subscription } from 'rxjs';
 import type { Dict } from '../../protocol/dict.js';
 import { ProtocolViolation, WampErrors } from '../../protocol/errors.js';
+import type { WampError } from '../../protocol/errors.js';
 import { MAX_ID } from '../../protocol/ids.js';
 import { createMessage } from '../../protocol/message.js';
 import type { Message, WampMessage } from '../../protocol/message.js';
@@ -10,13 +11,20 @@ import type { Handler, InvocationChunk, InvocationDetails, Registration, Registe
 import type { RoleHandler, SessionContext, SessionEnd } from '../session-context.js';
 import { wampErrorFrom } from '../wamp-error-from.js';
 import { errorPayload, resultPayload } from './handler-outcome.js';
+import { payloadOf } from '../ppt/payload-passthru.js';
+import type { UnpackedPayload } from '../ppt/payload-passthru.js';
+import { outboundPptMode, PPT_KEYS } from '../ppt/ppt-mode.js';
+import type { PptMode } from '../ppt/ppt-mode.js';
 import { wireOptions } from './options-key.js';
 
 /** One `register` subscriber and its procedure. */
 interface RegistrationEntry {
   readonly procedure: string;
   readonly handler: Handler;
+  readonly onPayloadError: RegisterOptions['onPayloadError'];
   readonly subscriber: Subscriber<Registration>;
+  /** The payload passthru mode of every result (register options); else each result mirrors its invocation's mode. */
+  readonly resultMode: PptMode | undefined;
   /** The registration id once REGISTERED arrived; 0 while pending. */
   id: number;
   left: boolean;
@@ -29,7 +37,12 @@ interface RunningInvocation {
   subscription: Subscription | undefined;
   /** The chunks of a progressive call invocation after the first, while more may come. */
   chunks: Subject<InvocationChunk> | undefined;
+  /** The payload passthru mode of the answers (YIELD, ERROR), if any. */
+  readonly ppt: PptMode | undefined;
 }
+
+/** Register options that are the callee's own: how it answers (ppt_), its error hook. */
+const REGISTER_CLIENT_ONLY = [...PPT_KEYS, 'onPayloadError'];
 
 /** The callee role of a session: REGISTER/UNREGISTER, INVOCATION → handler → YIELD/ERROR, INTERRUPT. */
 export class CalleeRole implements RoleHandler {
@@ -55,11 +68,14 @@ export class CalleeRole implements RoleHandler {
         this.ctx.requireFeature('dealer', 'shared_registration', `registering with invoke: ${options.invoke}`);
       }
       if (options.disclose_caller === true) this.ctx.requireFeature('dealer', 'caller_identification', 'registering with disclose_caller');
+      const resultMode = outboundPptMode(options);
+      if (resultMode !== undefined) this.ctx.requireFeature('dealer', 'payload_passthru_mode', 'registering with payload passthru results (ppt_scheme)');
       const request = this.ctx.nextRequestId();
-      const entry: RegistrationEntry = { procedure, handler, subscriber, id: 0, left: false, done: false };
+      const entry: RegistrationEntry = { procedure, handler, onPayloadError: options.onPayloadError, subscriber, resultMode, id: 0, left: false, done: false };
       this.#pending.set(request, entry);
       try {
-        this.ctx.send(createMessage('REGISTER', { Request: request, Options: wireOptions(options), Procedure: procedure }));
+        // The ppt_ options are the callee's own (how it answers): REGISTER does not carry them.
+        this.ctx.send(createMessage('REGISTER', { Request: request, Options: wireOptions(options, REGISTER_CLIENT_ONLY), Procedure: procedure }));
       } catch (err) {
         this.#pending.delete(request);
         throw err;
@@ -151,7 +167,16 @@ export class CalleeRole implements RoleHandler {
       // would mix two calls up, whatever the strictness.
       if (running.chunks === undefined) throw new ProtocolViolation(`INVOCATION reuses request ${request} of a running invocation`);
       const progress = details['progress'] === true;
-      running.chunks.next({ args: message.args, kwargs: message.kwargs, progress });
+      let chunk: UnpackedPayload;
+      try {
+        chunk = payloadOf(this.ctx.payloads, message);
+      } catch (err) {
+        // A chunk that cannot be read ends the invocation: the caller learns why.
+        this.#interrupt(request, 'killnowait');
+        this.#sendError(request, errorPayload(err), undefined);
+        return;
+      }
+      running.chunks.next({ args: chunk.args, kwargs: chunk.kwargs, progress });
       if (!progress) {
         running.chunks.complete();
         running.chunks = undefined;
@@ -168,10 +193,21 @@ export class CalleeRole implements RoleHandler {
     if (entry === undefined) {
       if (!this.#draining.has(registration)) this.ctx.stray(`INVOCATION for registration ${registration}, which this session does not hold`);
       // Dropped or draining: the caller still gets an answer.
-      this.#sendError(request, { uri: WampErrors.noSuchRegistration, args: [], kwargs: {} });
+      this.#sendError(request, { uri: WampErrors.noSuchRegistration, args: [], kwargs: {} }, undefined);
       return;
     }
-    const invocation: RunningInvocation = { subscription: undefined, chunks: undefined };
+    let payload: UnpackedPayload;
+    try {
+      payload = payloadOf(this.ctx.payloads, message);
+    } catch (err) {
+      // Never run the handler on a payload that cannot be read (wrong key, tampered): tell the caller why.
+      this.#sendError(request, errorPayload(err), undefined);
+      entry.onPayloadError?.(err as WampError, details);
+      return;
+    }
+    const mirrored = outboundPptMode(details);
+    const ppt = entry.resultMode ?? (mirrored !== undefined && this.ctx.payloads.canPack(mirrored) ? mirrored : undefined);
+    const invocation: RunningInvocation = { subscription: undefined, chunks: undefined, ppt };
     if (details['progress'] === true) {
       invocation.chunks = new Subject<InvocationChunk>();
       details.chunks$ = invocation.chunks.asObservable();
@@ -179,17 +215,17 @@ export class CalleeRole implements RoleHandler {
     this.#invocations.set(request, invocation);
     let outcome: unknown;
     try {
-      outcome = entry.handler(message.args, message.kwargs, details);
+      outcome = entry.handler(payload.args, payload.kwargs, details);
     } catch (err) {
       this.#finish(request, invocation);
-      this.#sendError(request, errorPayload(err));
+      this.#sendError(request, errorPayload(err), ppt);
       return;
     }
     if (isObservable(outcome)) this.#stream(request, invocation, outcome, details['receive_progress'] === true);
     else if (isPromiseLike(outcome)) this.#stream(request, invocation, from(outcome), false);
     else {
       this.#finish(request, invocation);
-      this.#sendYield(request, outcome, false);
+      this.#sendYield(request, outcome, false, ppt);
     }
   }
 
@@ -203,17 +239,17 @@ export class CalleeRole implements RoleHandler {
     let holding = false;
     const subscription = outcome$.subscribe({
       next: (value) => {
-        if (progressive && holding) this.#sendYield(request, held, true);
+        if (progressive && holding) this.#sendYield(request, held, true, invocation.ppt);
         held = value;
         holding = true;
       },
       complete: () => {
         if (!this.#finish(request, invocation)) return;
-        this.#sendYield(request, held, false);
+        this.#sendYield(request, held, false, invocation.ppt);
       },
       error: (err: unknown) => {
         if (!this.#finish(request, invocation)) return;
-        this.#sendError(request, errorPayload(err));
+        this.#sendError(request, errorPayload(err), invocation.ppt);
       },
     });
     if (this.#invocations.get(request) === invocation) invocation.subscription = subscription;
@@ -233,25 +269,32 @@ export class CalleeRole implements RoleHandler {
     this.#invocations.delete(request);
     invocation.subscription?.unsubscribe();
     invocation.chunks?.complete();
-    if (mode !== 'killnowait') this.#sendError(request, { uri: WampErrors.canceled, args: [], kwargs: {} });
+    if (mode !== 'killnowait') this.#sendError(request, { uri: WampErrors.canceled, args: [], kwargs: {} }, undefined);
   }
 
-  #sendYield(request: number, value: unknown, progress: boolean): void {
+  #sendYield(request: number, value: unknown, progress: boolean, ppt: PptMode | undefined): void {
     if (!this.ctx.isOpen) return;
     const { args, kwargs } = resultPayload(value);
     const options: Dict = progress ? { progress: true } : {};
     try {
-      this.ctx.send(createMessage('YIELD', { 'INVOCATION.Request': request, Options: options, Arguments: args, ArgumentsKw: kwargs }));
+      if (ppt === undefined) this.ctx.send(createMessage('YIELD', { 'INVOCATION.Request': request, Options: options, Arguments: args, ArgumentsKw: kwargs }));
+      else this.ctx.send(createMessage('YIELD', { 'INVOCATION.Request': request, Options: { ...options, ...ppt }, Arguments: this.ctx.payloads.pack(args, kwargs, ppt) }));
     } catch (err) {
       // A result that cannot be encoded or is too large becomes an ERROR the caller can see.
-      if (!progress) this.#sendError(request, errorPayload(err));
+      if (!progress) this.#sendError(request, errorPayload(err), undefined);
     }
   }
 
-  #sendError(request: number, error: { uri: string; args: unknown[]; kwargs: Dict }): void {
+  /** An ERROR for an invocation; in payload passthru mode its args and kwargs travel packed, like a result's. */
+  #sendError(request: number, error: { uri: string; args: unknown[]; kwargs: Dict }, ppt: PptMode | undefined): void {
     if (!this.ctx.isOpen) return;
     try {
-      this.ctx.send(createMessage('ERROR', { 'REQUEST.Type': Codes.INVOCATION, 'REQUEST.Request': request, Details: {}, Error: error.uri, Arguments: error.args, ArgumentsKw: error.kwargs }));
+      if (ppt === undefined) {
+        this.ctx.send(createMessage('ERROR', { 'REQUEST.Type': Codes.INVOCATION, 'REQUEST.Request': request, Details: {}, Error: error.uri, Arguments: error.args, ArgumentsKw: error.kwargs }));
+      } else {
+        const packed = this.ctx.payloads.pack(error.args, error.kwargs, ppt);
+        this.ctx.send(createMessage('ERROR', { 'REQUEST.Type': Codes.INVOCATION, 'REQUEST.Request': request, Details: { ...ppt }, Error: error.uri, Arguments: packed }));
+      }
     } catch {
       this.ctx.send(createMessage('ERROR', { 'REQUEST.Type': Codes.INVOCATION, 'REQUEST.Request': request, Details: {}, Error: WampErrors.runtimeError, Arguments: ['the error could not be serialized'] }));
     }

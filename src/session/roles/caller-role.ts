@@ -2,13 +2,17 @@ import { Codes } from '../../protocol/message-table.js';
 import { isObservable, Observable } from 'rxjs';
 import type { Subscriber, Subscription } from 'rxjs';
 import type { Dict } from '../../protocol/dict.js';
-import { ProtocolViolation } from '../../protocol/errors.js';
+import { ProtocolViolation, WampError } from '../../protocol/errors.js';
 import { createMessage } from '../../protocol/message.js';
 import type { WampMessage } from '../../protocol/message.js';
 import { AbandonedRequests } from '../abandoned-requests.js';
 import type { CallOptions, CallResult } from '../role-types.js';
 import type { RoleHandler, SessionContext, SessionEnd } from '../session-context.js';
 import { wampErrorFrom } from '../wamp-error-from.js';
+import { payloadOf } from '../ppt/payload-passthru.js';
+import type { UnpackedPayload } from '../ppt/payload-passthru.js';
+import { outboundPptMode } from '../ppt/ppt-mode.js';
+import type { PptMode } from '../ppt/ppt-mode.js';
 import { wireOptions } from './options-key.js';
 
 /** A call waiting for its final RESULT or ERROR. */
@@ -36,14 +40,16 @@ export class CallerRole implements RoleHandler {
     return new Observable<CallResult>((subscriber) => {
       this.ctx.assertOpen();
       this.#checkFeatures(options, isObservable(args));
-      const wire = wireOptions(options, CLIENT_ONLY_OPTIONS);
+      const ppt = outboundPptMode(options);
+      if (ppt !== undefined) this.ctx.requireFeature('dealer', 'payload_passthru_mode', 'a call in payload passthru mode (ppt_scheme)');
+      const wire = ppt === undefined ? wireOptions(options, CLIENT_ONLY_OPTIONS) : { ...wireOptions(options, CLIENT_ONLY_OPTIONS), ...ppt };
       const request = this.ctx.nextRequestId();
       const call: PendingCall = { subscriber, receiveProgress: options.receive_progress === true };
       this.#calls.set(request, call);
       let argsSubscription: Subscription | undefined;
       try {
-        if (isObservable(args)) argsSubscription = this.#streamArguments(request, procedure, args, kwargs, wire, subscriber);
-        else this.ctx.send(createMessage('CALL', { Request: request, Options: wire, Procedure: procedure, Arguments: args, ArgumentsKw: kwargs }));
+        if (isObservable(args)) argsSubscription = this.#streamArguments(request, procedure, args, kwargs, wire, ppt, subscriber);
+        else this.ctx.send(this.#callMessage(request, wire, procedure, args, kwargs, ppt));
       } catch (err) {
         this.#calls.delete(request);
         throw err;
@@ -62,12 +68,17 @@ export class CallerRole implements RoleHandler {
     if (streamed) this.ctx.requireFeature('dealer', 'progressive_call_invocations', 'a call with Observable arguments');
   }
 
+  /** A CALL; in payload passthru mode its args and kwargs travel packed as the one Arguments item. */
+  #callMessage(request: number, options: Dict, procedure: string, args: unknown[] | undefined, kwargs: Dict | undefined, ppt: PptMode | undefined): WampMessage {
+    if (ppt === undefined) return createMessage('CALL', { Request: request, Options: options, Procedure: procedure, Arguments: args, ArgumentsKw: kwargs });
+    return createMessage('CALL', { Request: request, Options: options, Procedure: procedure, Arguments: this.ctx.payloads.pack(args, kwargs, ppt) });
+  }
+
   /** Sends one CALL per value of `args$`, holding one back so the last can go out final (progress off). */
-  #streamArguments(request: number, procedure: string, args$: Observable<unknown[]>, kwargs: Dict | undefined, wire: Dict, subscriber: Subscriber<CallResult>): Subscription {
+  #streamArguments(request: number, procedure: string, args$: Observable<unknown[]>, kwargs: Dict | undefined, wire: Dict, ppt: PptMode | undefined, subscriber: Subscriber<CallResult>): Subscription {
     let held: unknown[] | undefined;
     const progressOptions = { ...wire, progress: true };
-    const send = (args: unknown[], Options: Dict): void =>
-      this.ctx.send(createMessage('CALL', { Request: request, Options, Procedure: procedure, Arguments: args, ArgumentsKw: kwargs }));
+    const send = (args: unknown[], options: Dict): void => this.ctx.send(this.#callMessage(request, options, procedure, args, kwargs, ppt));
     return args$.subscribe({
       next: (args) => {
         if (held !== undefined) send(held, progressOptions);
@@ -99,13 +110,15 @@ export class CallerRole implements RoleHandler {
         if (progress ? this.#abandoned.has(request) : this.#abandoned.take(request)) return;
         return this.ctx.stray(`RESULT for CALL request ${request}, which is not pending`);
       }
+      if (progress && !call.receiveProgress) return this.ctx.stray(`progressive RESULT for CALL request ${request}, which did not ask for progress`);
+      const payload = this.#unpack(message, request, call, progress);
+      if (payload === undefined) return;
       if (progress) {
-        if (!call.receiveProgress) return this.ctx.stray(`progressive RESULT for CALL request ${request}, which did not ask for progress`);
-        call.subscriber.next({ args: message.args, kwargs: message.kwargs, details, progress: true });
+        call.subscriber.next({ args: payload.args, kwargs: payload.kwargs, details, progress: true });
         return;
       }
       this.#calls.delete(request);
-      call.subscriber.next({ args: message.args, kwargs: message.kwargs, details, progress: false });
+      call.subscriber.next({ args: payload.args, kwargs: payload.kwargs, details, progress: false });
       call.subscriber.complete();
       return;
     }
@@ -117,10 +130,29 @@ export class CallerRole implements RoleHandler {
         return this.ctx.stray(`ERROR for CALL request ${request}, which is not pending`);
       }
       this.#calls.delete(request);
-      call.subscriber.error(wampErrorFrom(message));
+      let error = wampErrorFrom(message);
+      try {
+        const { args, kwargs } = payloadOf(this.ctx.payloads, message);
+        if (args !== message.args) error = new WampError(error.uri, args, kwargs, error.details);
+      } catch (err) {
+        error = err as WampError; // a PayloadError
+      }
+      call.subscriber.error(error);
       return;
     }
     throw new ProtocolViolation(`${message.name} is not a caller message`);
+  }
+
+  /** The RESULT's args and kwargs; a payload that cannot be read fails the call (and cancels it, when more would come). */
+  #unpack(message: WampMessage, request: number, call: PendingCall, progress: boolean): UnpackedPayload | undefined {
+    try {
+      return payloadOf(this.ctx.payloads, message);
+    } catch (err) {
+      if (progress) this.#cancel(request, 'killnowait');
+      else this.#calls.delete(request);
+      call.subscriber.error(err);
+      return undefined;
+    }
   }
 
   end({ error }: SessionEnd): void {

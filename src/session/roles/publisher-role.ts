@@ -9,6 +9,7 @@ import { AbandonedRequests } from '../abandoned-requests.js';
 import type { Publication, PublishOptions } from '../role-types.js';
 import type { RoleHandler, SessionContext, SessionEnd } from '../session-context.js';
 import { wampErrorFrom } from '../wamp-error-from.js';
+import { outboundPptMode } from '../ppt/ppt-mode.js';
 import { wireOptions } from './options-key.js';
 
 const LISTING_OPTIONS = ['exclude', 'exclude_authid', 'exclude_authrole', 'eligible', 'eligible_authid', 'eligible_authrole'] as const;
@@ -27,7 +28,11 @@ export class PublisherRole implements RoleHandler {
       this.ctx.assertOpen();
       this.#checkFeatures(options);
       const request = this.ctx.nextRequestId();
-      const message = createMessage('PUBLISH', { Request: request, Options: wireOptions(options), Topic: topic, Arguments: args, ArgumentsKw: kwargs });
+      const ppt = outboundPptMode(options);
+      const message =
+        ppt === undefined
+          ? createMessage('PUBLISH', { Request: request, Options: wireOptions(options), Topic: topic, Arguments: args, ArgumentsKw: kwargs })
+          : createMessage('PUBLISH', { Request: request, Options: { ...wireOptions(options), ...ppt }, Topic: topic, Arguments: this.ctx.payloads.pack(args, kwargs, ppt) });
       if (options.acknowledge !== true) {
         this.ctx.send(message);
         subscriber.complete();
@@ -50,6 +55,7 @@ export class PublisherRole implements RoleHandler {
     if (options.exclude_me === false) this.ctx.requireFeature('broker', 'publisher_exclusion', 'publishing with exclude_me: false');
     if (options.disclose_me === true) this.ctx.requireFeature('broker', 'publisher_identification', 'publishing with disclose_me');
     if (options.retain === true) this.ctx.requireFeature('broker', 'event_retention', 'publishing with retain');
+    if (options['ppt_scheme'] !== undefined) this.ctx.requireFeature('broker', 'payload_passthru_mode', 'publishing in payload passthru mode (ppt_scheme)');
     for (const key of LISTING_OPTIONS) {
       if (options[key] !== undefined) this.ctx.requireFeature('broker', 'subscriber_blackwhite_listing', `publishing with ${key}`);
     }

@@ -8,6 +8,8 @@ import { sharedByKey } from '../shared-by-key.js';
 import { wampErrorFrom } from '../wamp-error-from.js';
 import type { SubscribeOptions, WampEvent } from '../role-types.js';
 import type { RoleHandler, SessionContext, SessionEnd } from '../session-context.js';
+import { payloadOf } from '../ppt/payload-passthru.js';
+import type { UnpackedPayload } from '../ppt/payload-passthru.js';
 import { optionsKey, wireOptions } from './options-key.js';
 
 /** One Rx subscriber of one WAMP subscription. */
@@ -89,7 +91,7 @@ export class SubscriberRole implements RoleHandler {
   handle(message: WampMessage): void {
     switch (message.code) {
       case 36:
-        return this.#event(message.fields.Subscription, message.fields.Publication, message.fields.Details, message.args, message.kwargs);
+        return this.#event(message.fields.Subscription, message.fields.Publication, message.fields.Details, message);
       case 33: {
         const request = message.fields['SUBSCRIBE.Request'];
         const listener = this.#pending.get(request);
@@ -139,12 +141,21 @@ export class SubscriberRole implements RoleHandler {
     }
   }
 
-  #event(subscription: number, publication: number, details: Record<string, unknown>, args: unknown[], kwargs: Record<string, unknown>): void {
+  #event(subscription: number, publication: number, details: Record<string, unknown>, message: WampMessage): void {
     const listeners = this.#subscriptions.get(subscription);
     if (listeners === undefined) {
       if (this.#draining.has(subscription)) return;
       return this.ctx.stray(`EVENT for subscription ${subscription}, which this session does not hold`);
     }
+    let payload: UnpackedPayload;
+    try {
+      payload = payloadOf(this.ctx.payloads, message);
+    } catch (err) {
+      // An event that cannot be read (wrong key, tampered) ends the subscription with the reason.
+      for (const listener of [...listeners]) listener.subscriber.error(err);
+      return;
+    }
+    const { args, kwargs } = payload;
     let topic = details['topic'];
     const publisher = details['publisher'];
     for (const listener of listeners) {
