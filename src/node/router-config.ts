@@ -49,6 +49,14 @@ export function parseRouterConfig(value: unknown): RouterFileConfig {
       } else {
         checkPort(`listeners.${key}`, listener['port']);
         if (listener['host'] !== undefined && typeof listener['host'] !== 'string') throw new ConfigError(`listeners.${key}.host must be a string`);
+        const tls = listener['tls'];
+        if (tls !== undefined) {
+          if (!isObject(tls)) throw new ConfigError(`listeners.${key}.tls must be an object with cert and key (PEM file paths)`);
+          for (const file of ['cert', 'key', 'ca']) {
+            const path = tls[file];
+            if ((file !== 'ca' || path !== undefined) && (typeof path !== 'string' || path === '')) throw new ConfigError(`listeners.${key}.tls.${file} must be a file path`);
+          }
+        }
       }
     }
   }
