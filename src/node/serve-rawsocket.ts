@@ -79,7 +79,7 @@ export async function serveRawSocket(options: ServeRawSocketOptions): Promise<Tr
   else {
     server = createTlsServer(tlsServerOptions(tlsConfig, await readTlsContext(tlsConfig), handshakeTimeoutMs), accept);
     // A client that does not speak TLS (or distrusts us) fails its handshake; that concerns it alone.
-    server.on('tlsClientError', () => undefined);
+    server.on('tlsClientError', (_error, socket) => socket.destroy());
   }
   // Every TCP connection, also those still in their TLS handshake, so close() can drop it.
   server.on('connection', (socket: Socket) => {

@@ -40,7 +40,7 @@ export async function serveWebSocket(options: ServeWebSocketOptions): Promise<Tr
   else {
     http = createHttpsServer(tlsServerOptions(tlsConfig, await readTlsContext(tlsConfig), options.handshakeTimeoutMs ?? 10_000), answerPlainRequest);
     // A client that does not speak TLS (or distrusts us) fails its handshake; that concerns it alone.
-    http.on('tlsClientError', () => undefined);
+    http.on('tlsClientError', (_error, socket) => socket.destroy());
   }
   http.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => upgrades.handle(request, socket, head));
   http.on('clientError', (_err, socket: Socket) => socket.destroy());
