@@ -30,9 +30,8 @@ function peerCertificateOf(socket: TLSSocket): PeerCertificate | undefined {
 
 /**
  * The channel of a connected TLS socket, as WAMP-Cryptosign binds to it. `tls-unique` is
- * the first Finished message of the handshake (the client's, unless the session was
- * resumed), hashed with SHA-256 to 32 bytes as Autobahn does; `tls-exporter` is the
- * RFC 9266 keying material, defined for TLS 1.3 only.
+ * the first Finished message of the handshake, hashed with SHA-256 to 32 bytes as
+ * Autobahn does; `tls-exporter` is the RFC 9266 keying material, defined for TLS 1.3 only.
  */
 export function tlsChannelOf(socket: TLSSocket, isServer: boolean): TlsChannel {
   let certificate: PeerCertificate | undefined | null = null;
@@ -46,7 +45,10 @@ export function tlsChannelOf(socket: TLSSocket, isServer: boolean): TlsChannel {
           if (socket.getProtocol() !== 'TLSv1.3') return undefined;
           return new Uint8Array(socket.exportKeyingMaterial(CHANNEL_ID_BYTES, EXPORTER_LABEL, Buffer.alloc(0)));
         }
-        const first = isServer !== socket.isSessionReused() ? socket.getPeerFinished() : socket.getFinished();
+        // The first Finished of the handshake is the server's in TLS 1.3 and in a resumed
+        // session, the client's otherwise (RFC 5929 read for TLS 1.3, as Autobahn|Twisted and Crossbar do).
+        const serverFirst = socket.getProtocol() === 'TLSv1.3' || socket.isSessionReused();
+        const first = isServer === serverFirst ? socket.getFinished() : socket.getPeerFinished();
         if (first === undefined) return undefined;
         return new Uint8Array(createHash('sha256').update(first).digest());
       } catch {
