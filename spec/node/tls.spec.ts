@@ -175,6 +175,18 @@ describe('TLS (wss://, rss://)', () => {
       });
     }
 
+    for (const scheme of ['wss', 'rss'] as const) {
+      it(`on TLS 1.2 (${scheme}://) binds with tls-unique, since tls-exporter needs TLS 1.3`, async () => {
+        const urls = await startRouter(tlsOf('server'), realms);
+        const session = await firstValueFrom(client({ url: urls[scheme], tls: { ca: pki.ca.cert, maxVersion: 'TLSv1.2' }, privateKey: ALICE_KEY }).session$);
+        expect(session.details['authextra']).toEqual(jasmine.objectContaining({ channel_binding: 'tls-unique' }));
+        const forced = await failureOf(
+          client({ url: urls[scheme], tls: { ca: pki.ca.cert, maxVersion: 'TLSv1.2' }, authmethods: [cryptosignAuth(ALICE_KEY, { channelBinding: { type: 'tls-unique', channelId: '00'.repeat(32) } })] }),
+        );
+        expect((forced as WampError).uri).withContext('a made-up channel id').toBe('wamp.error.authentication_failed');
+      });
+    }
+
     for (const type of ['tls-exporter', 'tls-unique'] as const) {
       it(`refuses a ${type} signature made for another channel (a relayed challenge)`, async () => {
         const { rss } = await startRouter(tlsOf('server'), realms);

@@ -16,6 +16,7 @@ export function nodeTlsOptions(options: TlsConnectOptions, host: string): Connec
   const servername = options.servername ?? (isIP(host) === 0 ? host : undefined);
   return {
     minVersion: options.minVersion ?? 'TLSv1.2',
+    ...(options.maxVersion === undefined ? {} : { maxVersion: options.maxVersion }),
     ...(options.ca === undefined ? {} : { ca: buffers(options.ca) }),
     ...(options.cert === undefined ? {} : { cert: buffers(options.cert) }),
     ...(options.key === undefined ? {} : { key: buffer(options.key) }),

@@ -59,4 +59,6 @@ export interface TlsConnectOptions {
   readonly servername?: string;
   /** Lowest TLS version (default `TLSv1.2`). */
   readonly minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  /** Highest TLS version (default: the highest Node speaks). */
+  readonly maxVersion?: 'TLSv1.2' | 'TLSv1.3';
 }
