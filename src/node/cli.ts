@@ -117,7 +117,9 @@ async function main(): Promise<void> {
       });
   };
   // SIGHUP: new certificate files (e.g. renewed by certbot) without dropping a session.
+  const secure = server.urls.some((url) => url.startsWith('wss:') || url.startsWith('rss:'));
   process.on('SIGHUP', () => {
+    if (!secure) return logger.log('info', 'sighup_ignored', { reason: 'no TLS listeners' });
     server.reloadTls().then(
       () => {
         logger.log('info', 'tls_reloaded', {});
