@@ -6,6 +6,7 @@ import express from 'express';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { WebSocket, WebSocketServer } from 'ws';
 import { cryptosignPublicKey } from '../../src/client/auth/cryptosign.js';
+import { tlsAuth } from '../../src/client/auth/tls.js';
 import type { WampClientOptions } from '../../src/client/client-options.js';
 import { WampClient } from '../../src/client/wamp-client.js';
 import { attach } from '../../src/node/attach.js';
@@ -150,6 +151,21 @@ describe('attach(router, { server, path })', () => {
       closers.push(() => endpoint.close().then(() => router.close()));
       const session = await firstValueFrom(client({ url: `wss://127.0.0.1:${port}/ws`, tls: { ca: pki.ca.cert }, privateKey: ALICE_KEY }).session$);
       expect(session.details).toEqual(jasmine.objectContaining({ authid: 'alice', authrole: 'user', authextra: jasmine.objectContaining({ channel_binding: 'tls-exporter' }) }));
+    });
+
+    it('admits a client certificate when the application’s server asks for one', async () => {
+      const realms: RealmConfig[] = [{ name: 'realm1', auth: { tls: { principals: { alice: { authrole: 'operator' } } } } }];
+      const router = new Router({ realms });
+      const server = createHttpsServer({ cert: pki.server.cert, key: pki.server.key, ca: pki.clientCa.cert, requestCert: true, rejectUnauthorized: false });
+      closers.push(() => closeServer(server));
+      const port = await listening(server);
+      const endpoint = attach(router, { server });
+      closers.push(() => endpoint.close().then(() => router.close()));
+      const url = `wss://127.0.0.1:${port}/ws`;
+      const session = await firstValueFrom(client({ url, tls: { ca: pki.ca.cert, cert: pki.alice.cert, key: pki.alice.key }, authmethods: [tlsAuth()] }).session$);
+      expect(session.details).toEqual(jasmine.objectContaining({ authid: 'alice', authrole: 'operator', authmethod: 'tls' }));
+      const refused = await firstValueFrom(client({ url, tls: { ca: pki.ca.cert }, authmethods: [tlsAuth()] }).session$).catch((error: unknown) => error);
+      expect(refused).toEqual(jasmine.objectContaining({ uri: 'wamp.error.not_authorized' }));
     });
   });
 });
