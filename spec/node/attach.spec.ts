@@ -17,6 +17,9 @@ import { firstKeeping } from '../support/router-clients.js';
 import { createTestPki } from '../support/test-certificates.js';
 import type { TestPki } from '../support/test-certificates.js';
 
+/** TLS handshakes and key generation are CPU work: give each spec room on a loaded machine. */
+const slowIt = (expectation: string, assertion: () => Promise<void>): void => it(expectation, assertion, 30_000);
+
 const ALICE_KEY = 'd511fe78e23934b3dadb52fcd022974b80bd92bccc7c5cf404e46cc0a8a2f5cd';
 
 /** Listens on a free port of 127.0.0.1 and resolves with it. */
@@ -60,7 +63,7 @@ describe('attach(router, { server, path })', () => {
     });
   }
 
-  it('serves WAMP (every serializer) and an Express app’s REST routes on one port', async () => {
+  slowIt('serves WAMP (every serializer) and an Express app’s REST routes on one port', async () => {
     const router = new Router({ realms: [{ name: 'realm1' }] });
     const app = express();
     app.get('/api/time', (_request, response) => {
@@ -86,7 +89,7 @@ describe('attach(router, { server, path })', () => {
     }
   });
 
-  it('leaves upgrades for other paths to the application’s own WebSocket server, and answers 404 when nobody serves them', async () => {
+  slowIt('leaves upgrades for other paths to the application’s own WebSocket server, and answers 404 when nobody serves them', async () => {
     const router = new Router({ realms: [{ name: 'realm1' }] });
     const server = createServer((_request, response) => response.end('app'));
     closers.push(() => closeServer(server));
@@ -118,7 +121,7 @@ describe('attach(router, { server, path })', () => {
     expect(session.id).toBeGreaterThan(0);
   });
 
-  it('close() ends the WAMP sessions and stops taking upgrades; the server goes on', async () => {
+  slowIt('close() ends the WAMP sessions and stops taking upgrades; the server goes on', async () => {
     const router = new Router({ realms: [{ name: 'realm1' }] });
     const server = createServer((_request, response) => response.end('still here'));
     closers.push(() => closeServer(server));
@@ -141,7 +144,7 @@ describe('attach(router, { server, path })', () => {
     }, 30_000);
     afterAll(() => pki.remove());
 
-    it('serves wss:// with cryptosign bound to the TLS channel', async () => {
+    slowIt('serves wss:// with cryptosign bound to the TLS channel', async () => {
       const realms: RealmConfig[] = [{ name: 'realm1', auth: { cryptosign: { principals: { alice: { authorized_keys: [cryptosignPublicKey(ALICE_KEY)], authrole: 'user' } } } } }];
       const router = new Router({ realms });
       const server = createHttpsServer({ cert: pki.server.cert, key: pki.server.key }, (_request, response) => response.end('secure app'));
@@ -153,7 +156,7 @@ describe('attach(router, { server, path })', () => {
       expect(session.details).toEqual(jasmine.objectContaining({ authid: 'alice', authrole: 'user', authextra: jasmine.objectContaining({ channel_binding: 'tls-exporter' }) }));
     });
 
-    it('admits a client certificate when the application’s server asks for one', async () => {
+    slowIt('admits a client certificate when the application’s server asks for one', async () => {
       const realms: RealmConfig[] = [{ name: 'realm1', auth: { tls: { principals: { alice: { authrole: 'operator' } } } } }];
       const router = new Router({ realms });
       const server = createHttpsServer({ cert: pki.server.cert, key: pki.server.key, ca: pki.clientCa.cert, requestCert: true, rejectUnauthorized: false });

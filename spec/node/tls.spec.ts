@@ -26,6 +26,9 @@ import { collect, firstKeeping, settled } from '../support/router-clients.js';
 import { createTestPki } from '../support/test-certificates.js';
 import type { TestPki } from '../support/test-certificates.js';
 
+/** TLS handshakes and key generation are CPU work: give each spec room on a loaded machine. */
+const slowIt = (expectation: string, assertion: () => Promise<void>): void => it(expectation, assertion, 30_000);
+
 const SERIALIZERS: SerializerName[] = ['json', 'msgpack', 'cbor'];
 const ALICE_KEY = '4d57d97a68f555696620a6d849c0ce582568518d729eb753dc7c732de2804510';
 
@@ -65,14 +68,14 @@ describe('TLS (wss://, rss://)', () => {
     );
   }
 
-  it('serves wss:// and rss:// URLs', async () => {
+  slowIt('serves wss:// and rss:// URLs', async () => {
     const { server } = await startRouter(tlsOf('server'));
     expect(server.urls).toEqual([jasmine.stringMatching(/^wss:\/\/127\.0\.0\.1:\d+\/ws$/), jasmine.stringMatching(/^rss:\/\/127\.0\.0\.1:\d+$/)]);
   });
 
   for (const scheme of ['wss', 'rss'] as const) {
     for (const serializer of SERIALIZERS) {
-      it(`routes calls and events over ${scheme}:// with ${serializer}`, async () => {
+      slowIt(`routes calls and events over ${scheme}:// with ${serializer}`, async () => {
         const urls = await startRouter(tlsOf('server'));
         const url = urls[scheme];
         const tls = { ca: pki.ca.cert };
@@ -92,7 +95,7 @@ describe('TLS (wss://, rss://)', () => {
     }
   }
 
-  it('refuses plain text on a TLS port and keeps serving TLS', async () => {
+  slowIt('refuses plain text on a TLS port and keeps serving TLS', async () => {
     // A RawSocket handshake is 4 bytes, less than a TLS record header: TLS waits for more, and
     // the listener's handshake timeout (the router's handshakeTimeoutMs) ends it.
     const { wss, rss } = await startRouter(tlsOf('server'), undefined, { handshakeTimeoutMs: 2000 });
@@ -102,10 +105,10 @@ describe('TLS (wss://, rss://)', () => {
     expect(String(plainRs)).toMatch(/closed|handshake|reset|ended|connect/i);
     const good = client({ url: rss, tls: { ca: pki.ca.cert } });
     expect((await firstValueFrom(good.session$)).id).toBeGreaterThan(0);
-  }, 20_000);
+  });
 
   for (const scheme of ['wss', 'rss'] as const) {
-    it(`${scheme}://: refuses a server certificate it does not trust, unless told otherwise`, async () => {
+    slowIt(`${scheme}://: refuses a server certificate it does not trust, unless told otherwise`, async () => {
       const urls = await startRouter(tlsOf('untrusted'));
       const refused = await failureOf(client({ url: urls[scheme], tls: { ca: pki.ca.cert } }));
       expect(String(refused)).toMatch(/self[- ]signed/);
@@ -115,7 +118,7 @@ describe('TLS (wss://, rss://)', () => {
       expect((await firstValueFrom(told.session$)).id).toBeGreaterThan(0);
     });
 
-    it(`${scheme}://: refuses an expired server certificate, unless told otherwise`, async () => {
+    slowIt(`${scheme}://: refuses an expired server certificate, unless told otherwise`, async () => {
       const urls = await startRouter(tlsOf('expired'));
       const refused = await failureOf(client({ url: urls[scheme], tls: { ca: pki.ca.cert } }));
       expect(String(refused)).toMatch(/expired/);
@@ -124,7 +127,7 @@ describe('TLS (wss://, rss://)', () => {
     });
   }
 
-  it('checks the server name: a certificate for 127.0.0.1 and localhost does not do for another name', async () => {
+  slowIt('checks the server name: a certificate for 127.0.0.1 and localhost does not do for another name', async () => {
     const { rss } = await startRouter(tlsOf('server'));
     const wrongName = await failureOf(client({ url: rss, tls: { ca: pki.ca.cert, servername: 'example.org' } }));
     expect(String(wrongName)).toMatch(/altnames|example\.org/);
@@ -132,7 +135,7 @@ describe('TLS (wss://, rss://)', () => {
     expect((await firstValueFrom(localhost.session$)).id).toBeGreaterThan(0);
   });
 
-  it('reloads the certificate files without dropping a session', async () => {
+  slowIt('reloads the certificate files without dropping a session', async () => {
     const dir = mkdtempSync(join(pki.dir, 'reload-'));
     const files = { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') };
     copyFileSync(pki.server.certPath, files.cert);
@@ -161,7 +164,7 @@ describe('TLS (wss://, rss://)', () => {
     const realms: RealmConfig[] = [{ name: 'realm1', auth: { cryptosign: { principals: { alice: { authorized_keys: [cryptosignPublicKey(ALICE_KEY)], authrole: 'backend' } } } } }];
 
     for (const scheme of ['wss', 'rss'] as const) {
-      it(`binds the signature to the ${scheme}:// channel (tls-exporter by default, tls-unique on request)`, async () => {
+      slowIt(`binds the signature to the ${scheme}:// channel (tls-exporter by default, tls-unique on request)`, async () => {
         const urls = await startRouter(tlsOf('server'), realms);
         const byDefault = await firstValueFrom(client({ url: urls[scheme], tls: { ca: pki.ca.cert }, privateKey: ALICE_KEY }).session$);
         expect(byDefault.details['authid']).toBe('alice');
@@ -176,7 +179,7 @@ describe('TLS (wss://, rss://)', () => {
     }
 
     for (const scheme of ['wss', 'rss'] as const) {
-      it(`on TLS 1.2 (${scheme}://) binds with tls-unique, since tls-exporter needs TLS 1.3`, async () => {
+      slowIt(`on TLS 1.2 (${scheme}://) binds with tls-unique, since tls-exporter needs TLS 1.3`, async () => {
         const urls = await startRouter(tlsOf('server'), realms);
         const session = await firstValueFrom(client({ url: urls[scheme], tls: { ca: pki.ca.cert, maxVersion: 'TLSv1.2' }, privateKey: ALICE_KEY }).session$);
         expect(session.details['authextra']).toEqual(jasmine.objectContaining({ channel_binding: 'tls-unique' }));
@@ -188,7 +191,7 @@ describe('TLS (wss://, rss://)', () => {
     }
 
     for (const type of ['tls-exporter', 'tls-unique'] as const) {
-      it(`refuses a ${type} signature made for another channel (a relayed challenge)`, async () => {
+      slowIt(`refuses a ${type} signature made for another channel (a relayed challenge)`, async () => {
         const { rss } = await startRouter(tlsOf('server'), realms);
         const target = { host: '127.0.0.1', port: Number(new URL(rss).port), tls: { ca: pki.ca.cert } };
         const victim = await firstValueFrom(connectRawSocket(target, { serializerId: 'json' }));
@@ -225,7 +228,7 @@ describe('TLS (wss://, rss://)', () => {
       });
     }
 
-    it('over plain rs:// a request for binding goes on unbound, as the spec allows', async () => {
+    slowIt('over plain rs:// a request for binding goes on unbound, as the spec allows', async () => {
       const router = new Router({ realms });
       const server = await listen(router, { rawsocket: { port: 0 } });
       closers.push(() => router.close().then(() => server.close()));
@@ -238,7 +241,7 @@ describe('TLS (wss://, rss://)', () => {
     const realms = (): RealmConfig[] => [{ name: 'realm1', auth: { tls: { principals: { alice: { authrole: 'backend' } } }, anonymous: {} } }];
 
     for (const scheme of ['wss', 'rss'] as const) {
-      it(`logs in over ${scheme}:// as the certificate's subject CN`, async () => {
+      slowIt(`logs in over ${scheme}:// as the certificate's subject CN`, async () => {
         const urls = await startRouter(tlsOf('server', pki.clientCa.certPath), realms());
         const tls: TlsConnectOptions = { ca: pki.ca.cert, cert: pki.alice.cert, key: pki.alice.key };
         const session = await firstValueFrom(client({ url: urls[scheme], tls, authmethods: [tlsAuth()] }).session$);
@@ -249,7 +252,7 @@ describe('TLS (wss://, rss://)', () => {
       });
     }
 
-    it('refuses a certificate its CA did not sign, a missing one, and another authid', async () => {
+    slowIt('refuses a certificate its CA did not sign, a missing one, and another authid', async () => {
       const { rss } = await startRouter(tlsOf('server', pki.clientCa.certPath), realms());
       const forged = await failureOf(client({ url: rss, tls: { ca: pki.ca.cert, cert: pki.forgedAlice.cert, key: pki.forgedAlice.key }, authmethods: [tlsAuth()] }));
       expect((forged as WampError).uri).toBe('wamp.error.authentication_failed');
@@ -259,7 +262,7 @@ describe('TLS (wss://, rss://)', () => {
       expect((other as WampError).uri).toBe('wamp.error.not_authorized');
     });
 
-    it('pins a principal to one certificate by its SHA-256 fingerprint', async () => {
+    slowIt('pins a principal to one certificate by its SHA-256 fingerprint', async () => {
       const pinned: RealmConfig[] = [{ name: 'realm1', auth: { tls: { principals: { alice: { authrole: 'backend', certificate_sha256: fingerprintOf(pki.renewed.cert) } } } } }];
       const { wss } = await startRouter(tlsOf('server', pki.clientCa.certPath), pinned);
       const refused = await failureOf(client({ url: wss, tls: { ca: pki.ca.cert, cert: pki.alice.cert, key: pki.alice.key }, authmethods: [tlsAuth()] }));
@@ -267,7 +270,7 @@ describe('TLS (wss://, rss://)', () => {
     });
   });
 
-  it('connectSecureWebSocket gives the transport its TLS channel', async () => {
+  slowIt('connectSecureWebSocket gives the transport its TLS channel', async () => {
     const { wss } = await startRouter(tlsOf('server'));
     const transport = await firstValueFrom(connectSecureWebSocket(wss, { protocols: ['wamp.2.json'], tls: { ca: pki.ca.cert } }));
     closers.push(() => transport.outgoing.complete());
