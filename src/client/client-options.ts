@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { Dict } from '../protocol/dict.js';
 import type { SerializerName } from '../serialization/serializer.js';
+import type { TlsConnectOptions } from '../transport/tls-channel.js';
 import type { Transport } from '../transport/transport.js';
 import type { ClientAuthMethod } from './auth/auth-method.js';
 import type { PayloadCipher } from '../session/ppt/payload-cipher.js';
@@ -21,8 +22,16 @@ export interface ReconnectOptions {
 
 /** Options of a WampClient. */
 export interface WampClientOptions {
-  /** `ws://…`, `wss://…` (WebSocket), `rs://host:port` (RawSocket over TCP), `unix:/path` (RawSocket over a Unix socket). */
+  /**
+   * `ws://…`, `wss://…` (WebSocket), `rs://host:port` (RawSocket over TCP), `rss://host:port`
+   * (RawSocket over TLS), `unix:/path` (RawSocket over a Unix socket).
+   */
   url?: string;
+  /**
+   * Node only: TLS options of `wss://` and `rss://` connections (`ca` to trust, client
+   * `cert` + `key`, `servername`, `rejectUnauthorized`). Browsers use their own trust store.
+   */
+  tls?: TlsConnectOptions;
   /** The realm to join. */
   realm: string;
   /** The serialization (default `'json'`). */

@@ -228,6 +228,6 @@ export class WampClient {
     if (this.#options.transport !== undefined) return this.#options.transport;
     const serializer = serializerFor(this.#options.serializer ?? 'json');
     if (serializer === undefined) throw new TypeError(`unknown serializer ${String(this.#options.serializer)}`);
-    return transportForUrl(this.#options.url!, serializer);
+    return transportForUrl(this.#options.url!, serializer, this.#options.tls);
   }
 }

@@ -9,9 +9,11 @@ import type { RouterFileConfig } from './router-config.js';
 
 const USAGE = `usage: rxwamp-router [--config router.json] [--host 127.0.0.1] [--ws-port 8080] [--ws-path /ws]
                      [--rawsocket-port 8081] [--unix /path.sock] [--realm realm1] [--log-level info]
+                     [--tls-cert cert.pem --tls-key key.pem [--tls-ca clients-ca.pem]]
 
 With no arguments it serves realm1 (anonymous) on ws://127.0.0.1:8080/ws and rs://127.0.0.1:8081.
-Flags override the config file. Port 0 lets the OS pick a free port.`;
+Flags override the config file. Port 0 lets the OS pick a free port. --tls-cert and --tls-key
+put both TCP listeners on TLS (wss://, rss://); SIGHUP reloads the certificate files.`;
 
 function port(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -33,6 +35,9 @@ async function configFrom(argv: string[]): Promise<RouterFileConfig | undefined>
       unix: { type: 'string' },
       realm: { type: 'string' },
       'log-level': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-ca': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -53,6 +58,15 @@ async function configFrom(argv: string[]): Promise<RouterFileConfig | undefined>
   if (values.host !== undefined) {
     if (listeners.websocket !== undefined) listeners.websocket = { ...listeners.websocket, host: values.host };
     if (listeners.rawsocket !== undefined) listeners.rawsocket = { ...listeners.rawsocket, host: values.host };
+  }
+  const tlsCert = values['tls-cert'];
+  const tlsKey = values['tls-key'];
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new ConfigError('--tls-cert and --tls-key go together');
+  if (values['tls-ca'] !== undefined && tlsCert === undefined) throw new ConfigError('--tls-ca needs --tls-cert and --tls-key');
+  if (tlsCert !== undefined && tlsKey !== undefined) {
+    const tls = { cert: tlsCert, key: tlsKey, ...(values['tls-ca'] === undefined ? {} : { ca: values['tls-ca'] }) };
+    if (listeners.websocket !== undefined) listeners.websocket = { ...listeners.websocket, tls };
+    if (listeners.rawsocket !== undefined) listeners.rawsocket = { ...listeners.rawsocket, tls };
   }
   let realms = base.realms ?? [];
   if (values.realm !== undefined && !realms.some((r) => r.name === values.realm)) realms = [...realms, { name: values.realm }];
@@ -102,6 +116,18 @@ async function main(): Promise<void> {
         process.exit(0);
       });
   };
+  // SIGHUP: new certificate files (e.g. renewed by certbot) without dropping a session.
+  const secure = server.urls.some((url) => url.startsWith('wss:') || url.startsWith('rss:'));
+  process.on('SIGHUP', () => {
+    if (!secure) return logger.log('info', 'sighup_ignored', { reason: 'no TLS listeners' });
+    server.reloadTls().then(
+      () => {
+        logger.log('info', 'tls_reloaded', {});
+        console.log('reloaded tls');
+      },
+      (error: unknown) => logger.log('error', 'tls_reload_failed', { error: error instanceof Error ? error.message : String(error) }),
+    );
+  });
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 }

@@ -1,15 +1,21 @@
 import { connect } from 'node:net';
+import type { Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { Observable } from 'rxjs';
 import { serializerFor } from '../serialization/registry.js';
 import type { SerializerName } from '../serialization/serializer.js';
 import type { KeepaliveOptions } from '../transport/rawsocket/transport.js';
+import type { TlsConnectOptions } from '../transport/tls-channel.js';
 import { rawSocketClientHandshake } from '../transport/rawsocket/negotiate.js';
 import type { Transport } from '../transport/transport.js';
 import { TransportError } from '../transport/transport.js';
 import { socketDuplex } from './socket-duplex.js';
+import { tlsChannelOf } from './tls-channel.js';
+import { nodeTlsOptions } from './tls-connect-options.js';
 
-/** Where a RawSocket router listens: TCP host and port, or a Unix socket path. */
-export type RawSocketTarget = { readonly host: string; readonly port: number } | { readonly path: string };
+/** Where a RawSocket router listens: TCP host and port (with `tls`: RawSocket over TLS, `rss://`), or a Unix socket path. */
+export type RawSocketTarget = { readonly host: string; readonly port: number; readonly tls?: TlsConnectOptions } | { readonly path: string };
 
 /** Options of {@link connectRawSocket}. */
 export interface ConnectRawSocketOptions {
@@ -24,7 +30,7 @@ export interface ConnectRawSocketOptions {
 }
 
 /**
- * A RawSocket connection to a router over TCP or a Unix socket. Cold: on subscribe it
+ * A RawSocket connection to a router over TCP, TLS or a Unix socket. Cold: on subscribe it
  * connects and performs the handshake, emits the Transport once, then completes. Errors
  * with a TransportError when it cannot connect or the router refuses; unsubscribing
  * before that aborts the connection.
@@ -36,16 +42,22 @@ export function connectRawSocket(target: RawSocketTarget, options: ConnectRawSoc
       subscriber.error(new TransportError('handshake', `unknown serializer ${String(options.serializerId)}`));
       return;
     }
-    const where = 'path' in target ? `unix:${target.path}` : `rs://${target.host}:${target.port}`;
-    const socket = 'path' in target ? connect({ path: target.path }) : connect({ host: target.host, port: target.port });
+    const tls = 'path' in target ? undefined : target.tls;
+    const where = 'path' in target ? `unix:${target.path}` : `${tls === undefined ? 'rs' : 'rss'}://${target.host}:${target.port}`;
+    let socket: Socket;
+    if ('path' in target) socket = connect({ path: target.path });
+    else if (tls === undefined) socket = connect({ host: target.host, port: target.port });
+    else socket = connectTls({ host: target.host, port: target.port, ...nodeTlsOptions(tls, target.host) });
     let handshake: { unsubscribe(): void } | undefined;
     const onError = (err: Error): void => {
       subscriber.error(new TransportError('connect', `cannot connect to ${where}: ${err.message}`, { cause: err }));
     };
     socket.once('error', onError);
-    socket.once('connect', () => {
+    // Over TLS the RawSocket handshake starts once the server's certificate checked out.
+    socket.once(tls === undefined ? 'connect' : 'secureConnect', () => {
       socket.off('error', onError);
-      handshake = rawSocketClientHandshake(socketDuplex(socket, where), {
+      const channel = tls === undefined ? undefined : tlsChannelOf(socket as TLSSocket, false);
+      handshake = rawSocketClientHandshake(socketDuplex(socket, where, channel), {
         serializerId,
         ...(options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize }),
         ...(options.keepalive === undefined ? {} : { keepalive: options.keepalive }),

@@ -3,6 +3,8 @@ import type { Router } from '../router/router.js';
 import { serveRawSocket } from './serve-rawsocket.js';
 import { serveWebSocket } from './serve-websocket.js';
 import type { TransportServer } from './transport-server.js';
+import { keepaliveFor } from './keepalive-for.js';
+import type { TlsListenerConfig } from './tls-listener.js';
 
 /** A WebSocket listener (all three WAMP subprotocols). */
 export interface WebSocketListenerConfig {
@@ -12,6 +14,8 @@ export interface WebSocketListenerConfig {
   readonly port: number;
   /** Default `/ws`. */
   readonly path?: string;
+  /** Serve `wss://` with these PEM files. */
+  readonly tls?: TlsListenerConfig;
 }
 
 /** A RawSocket listener over TCP. */
@@ -19,6 +23,8 @@ export interface RawSocketListenerConfig {
   /** Default 127.0.0.1. */
   readonly host?: string;
   readonly port: number;
+  /** Serve `rss://` (RawSocket over TLS) with these PEM files. */
+  readonly tls?: TlsListenerConfig;
 }
 
 /** A RawSocket listener over a Unix domain socket. */
@@ -39,6 +45,12 @@ export interface RouterServer {
   readonly urls: string[];
   /** Stops listening and closes the connections these listeners accepted. */
   close(): Promise<void>;
+  /**
+   * Reads the TLS listeners' certificate files again (what the CLI does on SIGHUP): open
+   * sessions keep running, new connections get the new certificate. Rejects, keeping the
+   * old certificate, when a file cannot be read or used.
+   */
+  reloadTls(): Promise<void>;
 }
 
 /**
@@ -48,16 +60,34 @@ export interface RouterServer {
  */
 export async function listen(router: Router, options: ListenOptions): Promise<RouterServer> {
   const limits = router.limits;
-  // A silent peer is pinged after half the idle timeout and dropped if the answer takes the other half.
-  const half = Math.max(1, Math.floor(limits.idleTimeoutMs / 2));
-  const keepalive = limits.idleTimeoutMs > 0 ? { keepalive: { intervalMs: half, timeoutMs: half } } : {};
+  const keepalive = keepaliveFor(router);
   const starting: Array<Promise<TransportServer>> = [];
   if (options.websocket !== undefined) {
     const ws = options.websocket;
-    starting.push(serveWebSocket({ host: ws.host ?? '127.0.0.1', port: ws.port, path: ws.path ?? '/ws', maxMessageSize: limits.maxMessageSize, ...keepalive }));
+    starting.push(
+      serveWebSocket({
+        host: ws.host ?? '127.0.0.1',
+        port: ws.port,
+        path: ws.path ?? '/ws',
+        maxMessageSize: limits.maxMessageSize,
+        handshakeTimeoutMs: limits.handshakeTimeoutMs,
+        ...(ws.tls === undefined ? {} : { tls: ws.tls }),
+        ...keepalive,
+      }),
+    );
   }
   if (options.rawsocket !== undefined) {
-    starting.push(serveRawSocket({ host: options.rawsocket.host ?? '127.0.0.1', port: options.rawsocket.port, maxMessageSize: limits.maxMessageSize, handshakeTimeoutMs: limits.handshakeTimeoutMs, ...keepalive }));
+    const rs = options.rawsocket;
+    starting.push(
+      serveRawSocket({
+        host: rs.host ?? '127.0.0.1',
+        port: rs.port,
+        maxMessageSize: limits.maxMessageSize,
+        handshakeTimeoutMs: limits.handshakeTimeoutMs,
+        ...(rs.tls === undefined ? {} : { tls: rs.tls }),
+        ...keepalive,
+      }),
+    );
   }
   if (options.unix !== undefined) {
     starting.push(serveRawSocket({ path: options.unix.path, maxMessageSize: limits.maxMessageSize, handshakeTimeoutMs: limits.handshakeTimeoutMs, ...keepalive }));
@@ -72,6 +102,9 @@ export async function listen(router: Router, options: ListenOptions): Promise<Ro
   const attached: Subscription[] = servers.map((server) => server.connections$.subscribe((transport) => router.attach(transport)));
   return {
     urls: servers.flatMap((s) => s.urls),
+    async reloadTls() {
+      await Promise.all(servers.map((s) => s.reloadTls?.()));
+    },
     async close() {
       for (const subscription of attached) subscription.unsubscribe();
       await Promise.all(servers.map((s) => s.close()));

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { validateRealmAuthConfig } from '../router/auth/validate-config.js';
 import type { RealmConfig, RouterLimits } from '../router/config.js';
 import type { ListenOptions } from './listen.js';
+import type { TlsListenerConfig } from './tls-listener.js';
 
 /** The router's config file: listeners, realms and limits, every section optional. */
 export interface RouterFileConfig {
@@ -49,6 +51,14 @@ export function parseRouterConfig(value: unknown): RouterFileConfig {
       } else {
         checkPort(`listeners.${key}`, listener['port']);
         if (listener['host'] !== undefined && typeof listener['host'] !== 'string') throw new ConfigError(`listeners.${key}.host must be a string`);
+        const tls = listener['tls'];
+        if (tls !== undefined) {
+          if (!isObject(tls)) throw new ConfigError(`listeners.${key}.tls must be an object with cert and key (PEM file paths)`);
+          for (const file of ['cert', 'key', 'ca']) {
+            const path = tls[file];
+            if ((file !== 'ca' || path !== undefined) && (typeof path !== 'string' || path === '')) throw new ConfigError(`listeners.${key}.tls.${file} must be a file path`);
+          }
+        }
       }
     }
   }
@@ -114,5 +124,19 @@ export async function loadRouterConfig(path: string): Promise<RouterFileConfig> 
   } catch (error) {
     throw new ConfigError(`${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return parseRouterConfig(value);
+  return withTlsFilesBeside(parseRouterConfig(value), dirname(path));
+}
+
+/** TLS file paths in a config file are relative to the file's directory, as in Crossbar. */
+function withTlsFilesBeside(config: RouterFileConfig, dir: string): RouterFileConfig {
+  const listeners = config.listeners;
+  if (listeners === undefined) return config;
+  const place = <T extends { readonly tls?: TlsListenerConfig }>(listener: T | undefined): T | undefined => {
+    if (listener?.tls === undefined) return listener;
+    const { cert, key, ca } = listener.tls;
+    return { ...listener, tls: { cert: resolve(dir, cert), key: resolve(dir, key), ...(ca === undefined ? {} : { ca: resolve(dir, ca) }) } };
+  };
+  const websocket = place(listeners.websocket);
+  const rawsocket = place(listeners.rawsocket);
+  return { ...config, listeners: { ...listeners, ...(websocket === undefined ? {} : { websocket }), ...(rawsocket === undefined ? {} : { rawsocket }) } };
 }

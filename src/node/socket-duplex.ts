@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { Observable } from 'rxjs';
+import type { TlsChannel } from '../transport/tls-channel.js';
 import type { ByteDuplex } from '../transport/rawsocket/byte-duplex.js';
 import { writeCoalescer } from './coalesce-writes.js';
 
@@ -15,9 +16,9 @@ export function describeSocketPeer(socket: Socket, unixPath?: string): string {
 /**
  * A connected Node socket as a ByteDuplex. The socket reads only while `data$` is
  * subscribed (it is paused in between), so no bytes are lost when the RawSocket
- * handshake hands the stream to the transport.
+ * handshake hands the stream to the transport. A TLS socket passes its `tls` channel along.
  */
-export function socketDuplex(socket: Socket, peer: string = describeSocketPeer(socket)): ByteDuplex {
+export function socketDuplex(socket: Socket, peer: string = describeSocketPeer(socket), tls?: TlsChannel): ByteDuplex {
   socket.setNoDelay?.(true);
   socket.pause();
   // A failure with no reader (paused between consumers) must not crash the process.
@@ -57,6 +58,7 @@ export function socketDuplex(socket: Socket, peer: string = describeSocketPeer(s
   return {
     data$,
     peer,
+    tls,
     get bufferedAmount() {
       return socket.writableLength;
     },

@@ -10,6 +10,8 @@ export interface TransportServer {
   readonly urls: string[];
   /** Stops listening, closes every open connection, and resolves once the listener is closed. */
   close(): Promise<void>;
+  /** A TLS listener only: reads its certificate files again; open connections are left alone. */
+  readonly reloadTls?: () => Promise<void>;
 }
 
 /**

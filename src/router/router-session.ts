@@ -359,6 +359,7 @@ export class RouterSession implements RealmSession {
       authmethods,
       authextra: isDict(details['authextra']) ? details['authextra'] : {},
       peer: this.transport.peer,
+      tls: this.transport.tls,
     }).subscribe((outcome) => this.#decided(realm, outcome));
   }
 

@@ -260,7 +260,7 @@ export class WampSession implements Observer<WampMessage> {
     if (this.#options.authid !== undefined) details['authid'] = this.#options.authid;
     let authextra: Dict | undefined = this.#options.authextra;
     for (const method of methods) {
-      const extra = method.helloExtra?.();
+      const extra = method.helloExtra?.(this.#transport.tls);
       if (extra !== undefined) authextra = { ...authextra, ...extra };
     }
     if (authextra !== undefined) details['authextra'] = authextra;
@@ -363,7 +363,7 @@ export class WampSession implements Observer<WampMessage> {
     const method = this.#options.authmethods?.find((m) => m.method === name);
     if (method === undefined) throw new ProtocolViolation(`CHALLENGE for authmethod ${name}, which the client did not offer`);
     this.#state = 'authenticating';
-    method.respond(message.fields.Extra).then(
+    method.respond(message.fields.Extra, this.#transport.tls).then(
       (response) => {
         if (this.#state !== 'authenticating') return;
         this.#sendFrame(createMessage('AUTHENTICATE', { Signature: response.signature, Extra: response.extra ?? {} }));

@@ -1,4 +1,5 @@
 export * from './transport.js';
+export * from './tls-channel.js';
 export * from './loopback.js';
 export * from './rawsocket/handshake.js';
 export * from './rawsocket/framing.js';

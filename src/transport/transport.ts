@@ -1,4 +1,5 @@
 import type { Observable, Observer } from 'rxjs';
+import type { TlsChannel } from './tls-channel.js';
 
 /** One WAMP message as it travels: text for JSON over WebSocket, bytes for everything else. */
 export type Frame = string | Uint8Array;
@@ -26,6 +27,8 @@ export interface Transport {
   readonly maxOutgoingMessageSize: number;
   /** A human-readable description of the peer (address, path), for logs. */
   readonly peer: string;
+  /** The TLS channel under this transport, when Node can see one (channel binding, peer certificate). */
+  readonly tls?: TlsChannel | undefined;
 }
 
 /** Why a transport failed: a reason a human can read, plus an optional machine code. */

@@ -1,4 +1,5 @@
 import type { Dict } from '../../protocol/dict.js';
+import type { TlsChannel } from '../../transport/tls-channel.js';
 
 /** The AUTHENTICATE a client answers a CHALLENGE with. */
 export interface AuthResponse {
@@ -13,8 +14,11 @@ export interface AuthResponse {
 export interface ClientAuthMethod {
   /** The method name announced in HELLO.Details.authmethods, e.g. `'wampcra'`. */
   readonly method: string;
-  /** Extra HELLO.Details.authextra entries (cryptosign sends its public key here). */
-  helloExtra?(): Dict;
-  /** Answers CHALLENGE.Extra for this method. */
-  respond(challengeExtra: Dict): Promise<AuthResponse>;
+  /**
+   * Extra HELLO.Details.authextra entries (cryptosign sends its public key here). `tls` is
+   * the transport's TLS channel when Node can see one.
+   */
+  helloExtra?(tls?: TlsChannel): Dict;
+  /** Answers CHALLENGE.Extra for this method, over the same transport (`tls`) as the HELLO. */
+  respond(challengeExtra: Dict, tls?: TlsChannel): Promise<AuthResponse>;
 }

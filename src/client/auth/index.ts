@@ -4,3 +4,4 @@ export * from './ticket.js';
 export * from './wampcra.js';
 export * from './cryptosign.js';
 export * from './anonymous.js';
+export * from './tls.js';

@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { Dict } from '../../protocol/dict.js';
+import type { TlsChannel } from '../../transport/tls-channel.js';
 
 /** What a router knows of a peer that asks to join a realm (from its HELLO). */
 export interface AuthRequest {
@@ -15,6 +16,8 @@ export interface AuthRequest {
   readonly authextra: Dict;
   /** A description of the transport peer, for logs. */
   readonly peer: string;
+  /** The TLS channel of the peer's transport (channel binding, client certificate), when it has one. */
+  readonly tls?: TlsChannel | undefined;
 }
 
 /** Who a welcomed peer is: goes into WELCOME.Details and onto the router session. */

@@ -51,12 +51,28 @@ export interface CryptosignAuthConfig {
   readonly principals: Readonly<Record<string, CryptosignPrincipal>>;
 }
 
+/** One TLS client-certificate principal, keyed by authid: the subject CN of its certificate. */
+export interface TlsPrincipal {
+  readonly authrole: string;
+  /** Pin one certificate: its SHA-256 fingerprint (colon-separated hex, as `openssl x509 -fingerprint -sha256` prints it). */
+  readonly certificate_sha256?: string;
+}
+
+/**
+ * `tls`: peers authenticated by a client certificate that chains to the listener's `ca`;
+ * the authid is the certificate's subject CN, as Crossbar does.
+ */
+export interface TlsAuthConfig {
+  readonly principals: Readonly<Record<string, TlsPrincipal>>;
+}
+
 /** A realm's `auth`: exactly the methods listed are allowed. */
 export interface RealmAuthConfig {
   readonly anonymous?: AnonymousAuthConfig;
   readonly ticket?: TicketAuthConfig;
   readonly wampcra?: WampcraAuthConfig;
   readonly cryptosign?: CryptosignAuthConfig;
+  readonly tls?: TlsAuthConfig;
 }
 
 /** The authprovider a config-based (static) authenticator reports, as Crossbar does. */

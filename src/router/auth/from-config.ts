@@ -5,6 +5,7 @@ import type { RealmAuthConfig } from './config.js';
 import { cryptosignAuthenticator } from './cryptosign.js';
 import { refuse } from './refusal.js';
 import { ticketAuthenticator } from './ticket.js';
+import { tlsAuthenticator } from './tls.js';
 import { validateRealmAuthConfig } from './validate-config.js';
 import { wampcraAuthenticator } from './wampcra.js';
 
@@ -24,6 +25,7 @@ export function authenticatorFromConfig(auth: RealmAuthConfig | undefined): Auth
   if (config.ticket) methods.set('ticket', ticketAuthenticator(config.ticket));
   if (config.wampcra) methods.set('wampcra', wampcraAuthenticator(config.wampcra));
   if (config.cryptosign) methods.set('cryptosign', cryptosignAuthenticator(config.cryptosign));
+  if (config.tls) methods.set('tls', tlsAuthenticator(config.tls));
   const allowed = [...methods.keys()].join(', ');
   return (request) => {
     for (const method of request.authmethods) {

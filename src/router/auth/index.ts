@@ -5,6 +5,7 @@ export { anonymousAuthenticator, ANONYMOUS_AUTHROLE } from './anonymous.js';
 export { ticketAuthenticator } from './ticket.js';
 export { wampcraAuthenticator } from './wampcra.js';
 export { cryptosignAuthenticator } from './cryptosign.js';
+export { tlsAuthenticator } from './tls.js';
 export { authenticatorFromConfig } from './from-config.js';
 export { validateRealmAuthConfig } from './validate-config.js';
 export { composeAuthenticators } from './compose.js';

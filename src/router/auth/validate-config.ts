@@ -1,7 +1,8 @@
 import { isDict } from '../../protocol/dict.js';
 import type { RealmAuthConfig } from './config.js';
 
-const KNOWN_METHODS = ['anonymous', 'ticket', 'wampcra', 'cryptosign'];
+const KNOWN_METHODS = ['anonymous', 'ticket', 'wampcra', 'cryptosign', 'tls'];
+const FINGERPRINT = /^([0-9a-fA-F]{2}:){31}[0-9a-fA-F]{2}$/;
 const PUBKEY = /^[0-9a-fA-F]{64}$/;
 
 function fail(path: string, what: string): never {
@@ -68,6 +69,16 @@ export function validateRealmAuthConfig(value: unknown, path = 'auth'): asserts 
       keys.forEach((key: unknown, i) => {
         if (typeof key !== 'string' || !PUBKEY.test(key)) fail(`${at}.authorized_keys[${i}]`, 'must be a 32-byte Ed25519 public key in hex');
       });
+    }
+  }
+  if (auth['tls'] !== undefined) {
+    const principals = requireMap(requireMap(auth['tls'], `${path}.tls`)['principals'], `${path}.tls.principals`);
+    for (const [authid, p] of Object.entries(principals)) {
+      const at = `${path}.tls.principals.${authid}`;
+      const principal = requireMap(p, at);
+      requireString(principal['authrole'], `${at}.authrole`);
+      const pin = principal['certificate_sha256'];
+      if (pin !== undefined && (typeof pin !== 'string' || !FINGERPRINT.test(pin))) fail(`${at}.certificate_sha256`, 'must be a SHA-256 fingerprint (32 colon-separated hex bytes)');
     }
   }
 }

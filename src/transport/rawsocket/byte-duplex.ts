@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { TlsChannel } from '../tls-channel.js';
 
 /**
  * A reliable, ordered byte stream in both directions (a TCP or Unix socket, injected by
@@ -21,4 +22,6 @@ export interface ByteDuplex {
   destroy(): void;
   /** A human-readable description of the peer, for logs. */
   readonly peer: string;
+  /** The TLS channel, when the stream runs over TLS. */
+  readonly tls?: TlsChannel | undefined;
 }

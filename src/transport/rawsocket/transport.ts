@@ -2,6 +2,7 @@ import { asyncScheduler } from 'rxjs';
 import type { Observer, SchedulerLike, Subscription } from 'rxjs';
 import { serializerFor } from '../../serialization/registry.js';
 import { Inbox } from '../inbox.js';
+import type { TlsChannel } from '../tls-channel.js';
 import type { Frame, Transport } from '../transport.js';
 import { TransportError } from '../transport.js';
 import type { ByteDuplex } from './byte-duplex.js';
@@ -71,6 +72,10 @@ class RawSocketTransport implements Transport {
       complete: () => this.#peerEnded(),
     });
     if (options.keepalive !== undefined && !this.#inbox.ended) this.#startKeepalive(options.keepalive, options.scheduler ?? asyncScheduler);
+  }
+
+  get tls(): TlsChannel | undefined {
+    return this.#duplex.tls;
   }
 
   get peer(): string {

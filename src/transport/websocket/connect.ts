@@ -1,4 +1,5 @@
 import { Observable } from 'rxjs';
+import type { TlsChannel } from '../tls-channel.js';
 import type { Transport } from '../transport.js';
 import { TransportError } from '../transport.js';
 import { webSocketTransport } from './transport.js';
@@ -12,6 +13,8 @@ export interface ConnectWebSocketOptions {
   readonly WebSocket?: WebSocketConstructorLike;
   /** Fail the connection on an incoming message over this many bytes. */
   readonly maxMessageSize?: number;
+  /** The TLS channel under an open socket, where the platform can see it (rxwamp/node does). */
+  readonly channelOf?: (socket: WebSocketLike) => TlsChannel | undefined;
 }
 
 /**
@@ -84,7 +87,9 @@ export function connectWebSocket(url: string, options: ConnectWebSocketOptions):
         }
         settled = true;
         detach();
-        subscriber.next(webSocketTransport(ws, { peer: url, ...(options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize }) }));
+        subscriber.next(
+          webSocketTransport(ws, { peer: url, tls: options.channelOf?.(ws), ...(options.maxMessageSize === undefined ? {} : { maxMessageSize: options.maxMessageSize }) }),
+        );
         subscriber.complete();
       });
     };

@@ -1,4 +1,5 @@
 import { Inbox } from '../inbox.js';
+import type { TlsChannel } from '../tls-channel.js';
 import type { Frame, Transport } from '../transport.js';
 import { TransportError } from '../transport.js';
 import type { WebSocketEventLike, WebSocketLike } from './websocket-like.js';
@@ -12,6 +13,8 @@ export interface WebSocketTransportOptions {
   readonly highWaterMark?: number;
   /** A description of the peer for logs (default: 'websocket'). */
   readonly peer?: string;
+  /** The TLS channel under the socket, when the caller can see it (Node). */
+  readonly tls?: TlsChannel | undefined;
 }
 
 /** Close codes that mean the connection ended normally. */
@@ -36,6 +39,7 @@ function binaryFrame(data: unknown): Uint8Array | undefined {
 class WebSocketTransport implements Transport {
   readonly protocol: string;
   readonly peer: string;
+  readonly tls: TlsChannel | undefined;
   readonly maxOutgoingMessageSize = Infinity;
   readonly #socket: WebSocketLike;
   readonly #inbox: Inbox;
@@ -49,6 +53,7 @@ class WebSocketTransport implements Transport {
     this.#socket = socket;
     this.protocol = socket.protocol;
     this.peer = options.peer ?? 'websocket';
+    this.tls = options.tls;
     this.#maxMessageSize = options.maxMessageSize ?? Infinity;
     this.#highWaterMark = options.highWaterMark ?? Infinity;
     this.#inbox = new Inbox(() => this.#close(1000, 'closed'));
