@@ -1,5 +1,10 @@
 import type { Subscription } from 'rxjs';
 import type { Router } from '../router/router.js';
+import { dashboardPageConfig } from './dashboard/dashboard-access.js';
+import { ratesOf } from './dashboard/rates.js';
+import { httpRoutes } from './http-routes.js';
+import { isLoopbackHost } from './observability-config.js';
+import type { MetricsConfig, ObservabilityOptions } from './observability-config.js';
 import { serveRawSocket } from './serve-rawsocket.js';
 import { serveWebSocket } from './serve-websocket.js';
 import type { TransportServer } from './transport-server.js';
@@ -41,20 +46,36 @@ export interface RouterServer {
   close(): Promise<void>;
 }
 
+/** `/metrics` as configured, or undefined when it is not served (by default: served on loopback only). */
+function metricsOn(config: MetricsConfig | false | undefined, host: string): MetricsConfig | undefined {
+  if (config === false || config?.enabled === false) return undefined;
+  if (config?.enabled === true || isLoopbackHost(host)) return config ?? {};
+  return undefined;
+}
+
 /**
  * Serves a router over WebSocket and RawSocket (TCP and Unix) at once: a thin layer that
  * attaches each accepted connection to the router. Resolves once every listener listens;
  * if one fails to start, the others are closed again and the promise rejects.
+ *
+ * The WebSocket listener's HTTP server also answers `/healthz`, `/readyz`, `/metrics` and
+ * `/dashboard` as `observability` says (see ARCHITECTURE.md, "Observability").
  */
-export async function listen(router: Router, options: ListenOptions): Promise<RouterServer> {
+export async function listen(router: Router, options: ListenOptions, observability: ObservabilityOptions = {}): Promise<RouterServer> {
   const limits = router.limits;
   // A silent peer is pinged after half the idle timeout and dropped if the answer takes the other half.
   const half = Math.max(1, Math.floor(limits.idleTimeoutMs / 2));
   const keepalive = limits.idleTimeoutMs > 0 ? { keepalive: { intervalMs: half, timeoutMs: half } } : {};
   const starting: Array<Promise<TransportServer>> = [];
+  let stopping = false;
+  let closedListeners = 0;
+  const wsHost = options.websocket?.host ?? '127.0.0.1';
+  const wsPath = options.websocket?.path ?? '/ws';
+  const dashboard = observability.dashboard?.enabled === true && options.websocket !== undefined ? dashboardPageConfig(router, observability.dashboard, wsHost, wsPath) : undefined;
+  const routes = httpRoutes({ router, listening: () => !stopping && closedListeners === 0, metrics: metricsOn(observability.metrics, wsHost), dashboard }, observability);
   if (options.websocket !== undefined) {
     const ws = options.websocket;
-    starting.push(serveWebSocket({ host: ws.host ?? '127.0.0.1', port: ws.port, path: ws.path ?? '/ws', maxMessageSize: limits.maxMessageSize, ...keepalive }));
+    starting.push(serveWebSocket({ host: wsHost, port: ws.port, path: wsPath, maxMessageSize: limits.maxMessageSize, ...keepalive, onRequest: routes.handle }));
   }
   if (options.rawsocket !== undefined) {
     starting.push(serveRawSocket({ host: options.rawsocket.host ?? '127.0.0.1', port: options.rawsocket.port, maxMessageSize: limits.maxMessageSize, handshakeTimeoutMs: limits.handshakeTimeoutMs, ...keepalive }));
@@ -66,13 +87,22 @@ export async function listen(router: Router, options: ListenOptions): Promise<Ro
   const servers = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failure !== undefined) {
+    routes.close();
     await Promise.all(servers.map((s) => s.close()));
     throw failure.reason;
   }
-  const attached: Subscription[] = servers.map((server) => server.connections$.subscribe((transport) => router.attach(transport)));
+  const attached: Subscription[] = servers.map((server) =>
+    server.connections$.subscribe({ next: (transport) => router.attach(transport), complete: () => closedListeners++ }),
+  );
+  if (dashboard !== undefined) {
+    // The dashboard's rates topic, published into its realm by the router itself.
+    attached.push(ratesOf(router, dashboard.realm, dashboard.ratesIntervalMs).subscribe((sample) => router.realm(dashboard.realm)?.publishFromRouter(dashboard.ratesTopic, [sample])));
+  }
   return {
     urls: servers.flatMap((s) => s.urls),
     async close() {
+      stopping = true;
+      routes.close();
       for (const subscription of attached) subscription.unsubscribe();
       await Promise.all(servers.map((s) => s.close()));
     },

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
@@ -28,6 +28,11 @@ export interface ServeWebSocketOptions {
   readonly highWaterMark?: number;
   /** Ping every client every `intervalMs`; drop one whose pong takes longer than `timeoutMs`. */
   readonly keepalive?: KeepaliveOptions;
+  /**
+   * Answers plain HTTP requests (`/metrics`, `/healthz`, …, see http-routes.ts); returns
+   * false for a path it does not serve, which then gets the usual 426 Upgrade Required.
+   */
+  readonly onRequest?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }
 
 /** The first subprotocol the client offers (its order of preference) that the server speaks. */
@@ -64,7 +69,8 @@ export async function serveWebSocket(options: ServeWebSocketOptions): Promise<Tr
   const supported = options.subprotocols ?? [...SUBPROTOCOLS];
   const queue = new ConnectionQueue();
   const clients = new Set<WebSocket>();
-  const http = createServer((_request, response) => {
+  const http = createServer((request, response) => {
+    if (options.onRequest?.(request, response) === true) return;
     response.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
     response.end('this is a WAMP WebSocket endpoint\n');
   });

@@ -13,6 +13,7 @@ import type { RealmSession } from './realm-session.js';
 import { explainedError } from './replies.js';
 import type { Routed } from './routed.js';
 import { eligibilityOf, emitEvents, isEligible } from './publication.js';
+import type { RealmStats } from './router-stats.js';
 import type { Eligibility } from './publication.js';
 import { stage } from './stage.js';
 import type { Emit } from './stage.js';
@@ -26,6 +27,8 @@ export interface BrokerContext {
   readonly history?: EventHistory;
   /** Are `wamp.*` topics open to clients' PUBLISH (only the router's own meta events use them)? */
   readonly strictUris?: boolean;
+  /** Counts accepted publications (absent: nothing is counted). */
+  readonly stats?: RealmStats;
 }
 
 /** A retained event: the last one published with `retain: true` on a topic. */
@@ -55,12 +58,14 @@ export function broker(context: BrokerContext): MonoTypeOperatorFunction<Routed>
 
 class BrokerLogic {
   readonly #store: SubscriptionStore;
+  readonly #stats: RealmStats | undefined;
   readonly #history: EventHistory | undefined;
   readonly #emit: Emit;
   readonly #retained = new Map<string, Retained>();
 
   constructor(context: BrokerContext, emit: Emit) {
     this.#store = context.subscriptions;
+    this.#stats = context.stats;
     this.#history = context.history?.empty === false ? context.history : undefined;
     this.#emit = emit;
   }
@@ -94,6 +99,7 @@ class BrokerLogic {
     if (isReservedUri(topic)) {
       return this.#emit(explainedError(session, Codes.PUBLISH, request, WampErrors.invalidUri, `topic '${topic}' is in the reserved wamp. namespace`));
     }
+    if (this.#stats !== undefined) this.#stats.published++;
     const publication = randomId();
     const details: Dict = {};
     if (options['disclose_me'] === true) {
