@@ -42,6 +42,8 @@ export interface ListenOptions {
 export interface RouterServer {
   /** Every URL served, with real ports: `ws://127.0.0.1:8080/ws`, `rs://127.0.0.1:8081`, `unix:/run/rxwamp.sock`. */
   readonly urls: string[];
+  /** Which HTTP endpoints the WebSocket listener serves besides `/healthz` and `/readyz`. */
+  readonly serves: { readonly metrics: boolean; readonly dashboard: boolean };
   /** Stops listening and closes the connections these listeners accepted. */
   close(): Promise<void>;
 }
@@ -72,7 +74,8 @@ export async function listen(router: Router, options: ListenOptions, observabili
   const wsHost = options.websocket?.host ?? '127.0.0.1';
   const wsPath = options.websocket?.path ?? '/ws';
   const dashboard = observability.dashboard?.enabled === true && options.websocket !== undefined ? dashboardPageConfig(router, observability.dashboard, wsHost, wsPath) : undefined;
-  const routes = httpRoutes({ router, listening: () => !stopping && closedListeners === 0, metrics: metricsOn(observability.metrics, wsHost), dashboard }, observability);
+  const metrics = options.websocket === undefined ? undefined : metricsOn(observability.metrics, wsHost);
+  const routes = httpRoutes({ router, listening: () => !stopping && closedListeners === 0, metrics, dashboard }, observability);
   if (options.websocket !== undefined) {
     const ws = options.websocket;
     starting.push(serveWebSocket({ host: wsHost, port: ws.port, path: wsPath, maxMessageSize: limits.maxMessageSize, ...keepalive, onRequest: routes.handle }));
@@ -100,6 +103,7 @@ export async function listen(router: Router, options: ListenOptions, observabili
   }
   return {
     urls: servers.flatMap((s) => s.urls),
+    serves: { metrics: metrics !== undefined, dashboard: dashboard !== undefined },
     async close() {
       stopping = true;
       routes.close();

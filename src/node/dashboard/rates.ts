@@ -55,8 +55,9 @@ export function ratesOf(router: Router, realmName: string, intervalMs: number): 
     return interval(intervalMs).subscribe(() => {
       const now = totals(router, realmName);
       const seconds = Math.max((now.time - previous.time) / 1000, 1e-3);
-      const rate = (key: keyof Omit<Totals, 'time'>): number => Math.max(0, now[key] - previous[key]) / seconds;
+      const before = previous;
       previous = now;
+      const rate = (key: keyof Omit<Totals, 'time'>): number => Math.max(0, now[key] - before[key]) / seconds;
       subscriber.next({
         time: Date.now(),
         messagesIn: rate('messagesIn'),
