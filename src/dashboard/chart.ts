@@ -15,12 +15,11 @@ export function shortNumber(n: number): string {
 }
 
 /**
- * Draws line series into an SVG (a fixed 600×180 viewBox, stretched to the panel's
- * width): a few grid lines with their values, one polyline per series. Small enough that
- * a charting library would weigh more than it saves.
+ * Draws line series into an SVG as wide as it is shown: a few grid lines with their values,
+ * one polyline per series. Small enough that a charting library would weigh more than it saves.
  */
 export function drawChart(svg: SVGSVGElement, series: readonly Series[], points: number): void {
-  const width = 600;
+  const width = Math.max(300, Math.round(svg.getBoundingClientRect().width) || 600);
   const height = 180;
   const top = 10;
   const bottom = 20;
@@ -30,7 +29,6 @@ export function drawChart(svg: SVGSVGElement, series: readonly Series[], points:
   const magnitude = 10 ** Math.floor(Math.log10(max));
   const scale = [1, 2, 5, 10].map((m) => m * magnitude).find((m) => m >= max) ?? max;
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  svg.setAttribute('preserveAspectRatio', 'none');
   svg.replaceChildren();
   const plotHeight = height - top - bottom;
   const x = (i: number): number => left + ((width - left - 4) * i) / Math.max(1, points - 1);
@@ -69,7 +67,7 @@ export function drawChart(svg: SVGSVGElement, series: readonly Series[], points:
     line.setAttribute('fill', 'none');
     line.setAttribute('stroke', s.color);
     line.setAttribute('stroke-width', '2');
-    line.setAttribute('vector-effect', 'non-scaling-stroke');
+    line.setAttribute('stroke-linejoin', 'round');
     line.setAttribute('data-series', s.name);
     svg.append(line);
   }

@@ -41,6 +41,8 @@ class PagedTable<T> {
     readonly matches: (row: T, text: string) => boolean,
     readonly shown: (rows: T[]) => void = () => undefined,
     onChange: () => void,
+    widths: readonly string[] = [],
+    extra?: HTMLElement,
   ) {
     this.#filter = el('input', { type: 'search', placeholder: 'filter…', 'aria-label': `filter ${title}` });
     this.#filter.addEventListener('input', () => {
@@ -55,11 +57,11 @@ class PagedTable<T> {
       this.#page++;
       onChange();
     });
-    const head = el('tr', {}, ...headers.map((h) => el('th', {}, h)));
+    const head = el('tr', {}, ...headers.map((h, i) => el('th', widths[i] === undefined ? {} : { style: `width:${widths[i]}` }, h)));
     this.element = el(
       'section',
-      { id },
-      el('h2', {}, title, this.#count),
+      { id, class: id === 'sessions' ? 'wide' : '' },
+      el('h2', {}, title, ...(extra === undefined ? [] : [extra]), this.#count),
       this.#filter,
       el('table', {}, el('thead', {}, head), this.#body),
       el('div', { class: 'pager' }, this.#prev, this.#pageLabel, this.#next),
@@ -108,17 +110,26 @@ export class DashboardView {
       () => [...model.sessions.keys()].reverse(),
       (id) => {
         const s: SessionRow | undefined = model.sessions.get(id);
-        return el('tr', { 'data-session': String(id) }, el('td', {}, String(id)), el('td', {}, s?.authid ?? '…'), el('td', {}, s?.authrole ?? ''), el('td', {}, s?.transport ?? ''), el('td', { title: s?.joined ?? '' }, since(s?.joined, now())));
+        return el('tr', { 'data-session': String(id) }, el('td', { class: 'id', title: String(id) }, String(id)), el('td', {}, s?.authid ?? '…'), el('td', {}, s?.authrole ?? ''), el('td', {}, s?.transport ?? ''), el('td', { title: s?.joined ?? '' }, since(s?.joined, now())));
       },
       (id, text) => sessionText(id).includes(text),
       (ids) => model.need(ids),
       redraw,
+      ['19%', '21%', '16%', '30%', '14%'],
     );
     const member = (id: number): string => {
       const s = model.sessions.get(id);
       return s === undefined ? `#${id}` : `${s.authid || '?'} #${id}`;
     };
-    const routeTable = (id: string, title: string, who: string, rows: () => RouteRow[]): PagedTable<RouteRow> =>
+    // The router's own topics (meta events, the rates) are hidden unless asked for: the
+    // page itself subscribes to a dozen of them.
+    const metaToggle = (id: string): { label: HTMLElement; shows: () => boolean } => {
+      const box = el('input', { type: 'checkbox', id: `${id}-meta` });
+      box.addEventListener('change', redraw);
+      return { label: el('label', { class: 'meta' }, box, ' wamp.* topics'), shows: () => box.checked };
+    };
+    const isMeta = (r: RouteRow): boolean => r.uri.startsWith('wamp.') || r.uri.startsWith('rxwamp.dashboard.');
+    const routeTable = (id: string, title: string, who: string, rows: () => RouteRow[], extra?: HTMLElement): PagedTable<RouteRow> =>
       new PagedTable<RouteRow>(
         id,
         title,
@@ -133,9 +144,18 @@ export class DashboardView {
         (r, text) => r.uri.toLowerCase().includes(text),
         undefined,
         redraw,
+        ['44%', '22%', '34%'],
+        extra,
       );
     this.#registrations = routeTable('registrations', 'Registrations', 'callees', () => [...model.registrations.values()].sort((a, b) => a.uri.localeCompare(b.uri)));
-    this.#subscriptions = routeTable('subscriptions', 'Subscriptions', 'subscribers', () => [...model.subscriptions.values()].sort((a, b) => a.uri.localeCompare(b.uri)));
+    const meta = metaToggle('subscriptions');
+    this.#subscriptions = routeTable(
+      'subscriptions',
+      'Subscriptions',
+      'subscribers',
+      () => [...model.subscriptions.values()].filter((r) => meta.shows() || !isMeta(r)).sort((a, b) => a.uri.localeCompare(b.uri)),
+      meta.label,
+    );
     const legend = el(
       'div',
       { class: 'legend' },

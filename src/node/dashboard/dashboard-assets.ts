@@ -54,6 +54,8 @@ section h2 .count { color: var(--muted); font-weight: normal; }
 table { width: 100%; border-collapse: collapse; table-layout: fixed; }
 th, td { text-align: left; padding: .25rem .4rem; border-bottom: 1px solid var(--line); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 th { color: var(--muted); font-weight: 600; font-size: .8rem; }
+td.id { font-variant-numeric: tabular-nums; color: var(--muted); }
+label.meta { color: var(--muted); font-size: .8rem; font-weight: normal; margin-left: auto; margin-right: .75rem; }
 .pager { display: flex; gap: .5rem; align-items: center; margin-top: .5rem; color: var(--muted); }
 button, input { font: inherit; color: var(--text); background: var(--bg); border: 1px solid var(--line); border-radius: 4px; padding: .25rem .6rem; }
 button:disabled { opacity: .4; }
