@@ -9,6 +9,7 @@ import type { RouterServer } from '../../src/node/listen.js';
 import { Router } from '../../src/router/router.js';
 import type { RouterConfig } from '../../src/router/config.js';
 import type { DashboardConfig } from '../../src/node/observability-config.js';
+import { loopbackPair } from '../../src/transport/loopback.js';
 import { ensureDashboardBuilt } from '../support/dashboard-bundle.js';
 import { launchChromium } from '../support/headless-chromium.js';
 import { firstKeeping } from '../support/router-clients.js';
@@ -141,6 +142,35 @@ describe('the dashboard (GET /dashboard) in headless Chromium', () => {
       await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
       expect(await page.textContent('#status')).toContain('joined as ops (ops)');
       await page.waitForSelector('#sessions tr:has-text("ops")');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'stays responsive with 10,000 sessions: one page at a time, and a newcomer shown at once',
+    async () => {
+      const { ws, http } = await start({ realms: [{ name: 'realm1' }] }, {});
+      // 10,000 sessions in this process: raw HELLOs over loopback transports (no sockets).
+      for (let i = 0; i < 10_000; i++) {
+        const [mine, theirs] = loopbackPair('wamp.2.json');
+        mine.incoming$.subscribe({ error: () => undefined });
+        router!.attach(theirs);
+        mine.outgoing.next(`[1,"realm1",{"authid":"idle-${i}","roles":{"subscriber":{}}}]`);
+      }
+      expect(router!.realm('realm1')!.sessionCount).toBe(10_000);
+      await page.goto(`${http}/dashboard`);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+      await page.waitForFunction(() => document.querySelector('#sessions .pager span')?.textContent === 'page 1 of 501', undefined, { timeout: 10_000 });
+      expect(await page.locator('#sessions tbody tr').count()).toBe(20);
+      await page.click('#sessions .pager button:last-child');
+      await page.waitForFunction(() => document.querySelector('#sessions .pager span')?.textContent === 'page 2 of 501', undefined, { timeout: SHOWN_WITHIN_MS });
+      // The rows of the page shown get their details (one wamp.session.get each, not 10,000).
+      await page.waitForFunction(() => [...document.querySelectorAll('#sessions tbody tr td:nth-child(2)')].every((td) => td.textContent?.startsWith('idle-')), undefined, { timeout: 10_000 });
+      const newcomer = client(ws, { authid: 'newcomer' });
+      await firstValueFrom(newcomer.session$);
+      await page.click('#sessions .pager button:first-child');
+      await page.waitForSelector('#sessions tr:has-text("newcomer")', { timeout: SHOWN_WITHIN_MS });
+      expect(await page.textContent('#sessions h2 .count')).toBe('10002');
     },
     TIMEOUT,
   );
