@@ -18,9 +18,9 @@ interface Config {
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as Partial<Config>;
-const rounds = config.rounds ?? 9;
+const rounds = config.rounds ?? 15;
 const calls = config.calls ?? 40_000;
-const events = config.events ?? 20_000;
+const events = config.events ?? 40_000;
 
 /** A raw peer on a loopback transport to `router`: sends JSON frames, hands received ones to `onFrame`. */
 function peer(router: Router, onFrame: (frame: string, send: (f: string) => void) => void): { send: (f: string) => void; transport: Transport } {
@@ -32,22 +32,33 @@ function peer(router: Router, onFrame: (frame: string, send: (f: string) => void
   return { send, transport: mine };
 }
 
-/** CPU µs per call: one callee echoing, one caller keeping 64 calls in flight. */
-function rpcRound(stats: boolean): number {
+/**
+ * CPU µs per call: one callee echoing, one caller keeping 64 calls in flight. The callee
+ * answers in a later microtask, as a remote one answers in a later turn: the router sees
+ * CALLs and YIELDs arrive in batches, as from a socket under load.
+ */
+async function rpcRound(stats: boolean): Promise<number> {
   const router = new Router({ realms: [{ name: 'realm1' }], stats });
   peer(router, (frame, send) => {
-    if (frame.startsWith('[68,')) send(`[70,${frame.slice(4, frame.indexOf(',', 4))},{},[1]]`);
+    if (frame.startsWith('[68,')) {
+      const request = frame.slice(4, frame.indexOf(',', 4));
+      queueMicrotask(() => send(`[70,${request},{},[1]]`));
+    }
   }).send('[64,1,{},"bench.echo"]');
   let sent = 0;
   let answered = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
   const caller = peer(router, (frame, send) => {
     if (!frame.startsWith('[50,')) return;
     answered++;
     if (sent < calls) send(`[48,${++sent},{},"bench.echo",[1]]`);
+    else if (answered === calls) done();
   });
   const before = process.cpuUsage();
-  // Delivery is synchronous: each answer sends the next call, so 64 are in flight at most.
+  // Each answer sends the next call, so 64 are in flight.
   for (let i = 0; i < 64 && sent < calls; i++) caller.send(`[48,${++sent},{},"bench.echo",[1]]`);
+  await finished;
   const used = process.cpuUsage(before);
   if (answered !== calls) throw new Error(`${answered} of ${calls} calls answered`);
   void router.close();
@@ -80,12 +91,12 @@ async function scrapeCost(): Promise<number> {
 }
 
 // Warm the JIT on both paths of both arms before anything counts.
-for (let i = 0; i < 3; i++) for (const stats of [true, false]) rpcRound(stats), fanoutRound(stats);
+for (let i = 0; i < 3; i++) for (const stats of [true, false]) await rpcRound(stats), fanoutRound(stats);
 const result = { rpc: { on: [] as number[], off: [] as number[] }, fanout: { on: [] as number[], off: [] as number[] }, scrapeUs: 0 };
 for (let round = 0; round < rounds; round++) {
   // Alternate which arm goes first within a round.
   const order = round % 2 === 0 ? [true, false] : [false, true];
-  for (const stats of order) result.rpc[stats ? 'on' : 'off'].push(rpcRound(stats));
+  for (const stats of order) result.rpc[stats ? 'on' : 'off'].push(await rpcRound(stats));
   for (const stats of order) result.fanout[stats ? 'on' : 'off'].push(fanoutRound(stats));
 }
 result.scrapeUs = await scrapeCost();

@@ -165,7 +165,7 @@ describe('the dashboard (GET /dashboard) in headless Chromium', () => {
       await page.click('#sessions .pager button:last-child');
       await page.waitForFunction(() => document.querySelector('#sessions .pager span')?.textContent === 'page 2 of 501', undefined, { timeout: SHOWN_WITHIN_MS });
       // The rows of the page shown get their details (one wamp.session.get each, not 10,000).
-      await page.waitForFunction(() => [...document.querySelectorAll('#sessions tbody tr td:nth-child(2)')].every((td) => td.textContent?.startsWith('idle-')), undefined, { timeout: 10_000 });
+      await page.waitForFunction(() => Array.from(document.querySelectorAll('#sessions tbody tr td:nth-child(2)')).every((td) => td.textContent?.startsWith('idle-')), undefined, { timeout: 10_000 });
       const newcomer = client(ws, { authid: 'newcomer' });
       await firstValueFrom(newcomer.session$);
       await page.click('#sessions .pager button:first-child');

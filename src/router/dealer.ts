@@ -15,6 +15,7 @@ import type { InvocationPolicy, Registration, RegistrationStore } from './regist
 import { errorReply, explainedError } from './replies.js';
 import type { Routed } from './routed.js';
 import type { CallOutcome, RealmStats } from './router-stats.js';
+import { turnNow } from './turn-clock.js';
 import { stage } from './stage.js';
 import type { Emit } from './stage.js';
 
@@ -37,7 +38,7 @@ interface PendingCall {
   /** The registration the call went to (progressive invocations reuse it). */
   readonly registration: number;
   readonly receiveProgress: boolean;
-  /** `performance.now()` at the CALL, when calls are timed. */
+  /** The turn clock at the CALL (see turn-clock.ts), when calls are timed. */
   readonly started: number | undefined;
   /** The caller is still sending progressive CALLs (progressive call invocations). */
   invocationsOpen: boolean;
@@ -186,7 +187,7 @@ class DealerLogic {
     if (calleeCalls === undefined) this.#byCallee.set(calleeSession, (calleeCalls = { pending: new Map(), ids: new IdSequence() }));
     const invocation = calleeCalls.ids.next();
     const receiveProgress = message.callerCanReceiveProgress() && calleeSession.supports('callee', 'progressive_call_results');
-    const call: PendingCall = { caller, request, callee: calleeSession, invocation, registration: registration.id, receiveProgress, started: this.#stats === undefined ? undefined : performance.now(), invocationsOpen: progressiveInvocation, timer: undefined };
+    const call: PendingCall = { caller, request, callee: calleeSession, invocation, registration: registration.id, receiveProgress, started: this.#stats === undefined ? undefined : turnNow(), invocationsOpen: progressiveInvocation, timer: undefined };
     if (calls === undefined) this.#byCaller.set(caller, (calls = new Map()));
     calls.set(request, call);
     calleeCalls.pending.set(invocation, call);

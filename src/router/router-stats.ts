@@ -4,6 +4,8 @@
  * while messages flow; turning them into Prometheus series happens at scrape time.
  */
 
+import { turnNow } from './turn-clock.js';
+
 /** How a call ended, as `rxwamp_calls_total{outcome}` labels it. */
 export type CallOutcome = 'result' | 'error' | 'canceled' | 'timeout' | 'no_such_procedure' | 'callee_left' | 'caller_left';
 
@@ -54,7 +56,7 @@ export class RealmStats {
   callEnded(outcome: CallOutcome, startedMs: number | undefined): void {
     this.calls[outcome]++;
     if (startedMs === undefined) return;
-    const seconds = (performance.now() - startedMs) / 1000;
+    const seconds = (turnNow() - startedMs) / 1000;
     let i = 0;
     while (i < CALL_DURATION_BUCKETS.length && seconds > (CALL_DURATION_BUCKETS[i] as number)) i++;
     this.callDurationBuckets[i]++;
