@@ -134,6 +134,26 @@ describe('GET /metrics, /healthz, /readyz', () => {
     expect(sample(m, 'rxwamp_cluster_state', { state: 'connecting' })).toBe(0);
   });
 
+  it("follows a clustered router's clusterState$: the gauge, and not ready until connected", async () => {
+    /** A router as the NATS cluster makes it: with a cluster state. */
+    class ClusteredRouter extends Router {
+      readonly clusterState$ = new BehaviorSubject<'standalone' | 'connecting' | 'ready' | 'disconnected'>('connecting');
+    }
+    const clustered = new ClusteredRouter({ realms: [{ name: 'realm1' }] });
+    router = clustered;
+    server = await listen(clustered, { websocket: { port: 0, path: '/ws' } });
+    const base = httpBase(server.urls[0]!);
+    expect((await fetch(`${base}/readyz`)).status).toBe(503);
+    expect(sample(await scrape(base), 'rxwamp_cluster_state', { state: 'connecting' })).toBe(1);
+    clustered.clusterState$.next('ready');
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    expect(sample(await scrape(base), 'rxwamp_cluster_state', { state: 'ready' })).toBe(1);
+    clustered.clusterState$.next('disconnected');
+    const response = await fetch(`${base}/readyz`);
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain('cluster');
+  });
+
   it('asks for the bearer token when one is configured', async () => {
     const base = httpBase(await start({ realms: [{ name: 'realm1' }] }, { metrics: { token: 's3cret', process: false } }));
     const refused = await fetch(`${base}/metrics`);

@@ -1,10 +1,28 @@
-import type { Subscription } from 'rxjs';
+import { map } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import type { Router } from '../router/router.js';
 import { dashboardPageConfig } from './dashboard/dashboard-access.js';
 import { ratesOf } from './dashboard/rates.js';
 import { httpRoutes } from './http-routes.js';
 import { isLoopbackHost } from './observability-config.js';
 import type { MetricsConfig, ObservabilityOptions } from './observability-config.js';
+import type { ClusterState } from './metrics/router-metrics.js';
+
+/**
+ * The router's cluster state, when it has one: `router.clusterState$` comes with the NATS
+ * cluster (ARCHITECTURE.md, "Cluster"); a router without it is standalone.
+ */
+function clusterStateOf(router: Router): Observable<ClusterState> | undefined {
+  return (router as Partial<Record<'clusterState$', Observable<ClusterState>>>).clusterState$;
+}
+
+/** The options with the router's cluster state filled in: a gauge, and a readiness condition (ready once connected). */
+function withClusterState(router: Router, observability: ObservabilityOptions): ObservabilityOptions {
+  const clusterState$ = observability.clusterState$ ?? clusterStateOf(router);
+  if (clusterState$ === undefined) return observability;
+  const linked$ = clusterState$.pipe(map((state) => state === 'ready' || state === 'standalone'));
+  return { ...observability, clusterState$, readiness: [...(observability.readiness ?? []), linked$] };
+}
 import { serveRawSocket } from './serve-rawsocket.js';
 import { serveWebSocket } from './serve-websocket.js';
 import type { TransportServer } from './transport-server.js';
@@ -63,7 +81,8 @@ function metricsOn(config: MetricsConfig | false | undefined, host: string): Met
  * The WebSocket listener's HTTP server also answers `/healthz`, `/readyz`, `/metrics` and
  * `/dashboard` as `observability` says (see ARCHITECTURE.md, "Observability").
  */
-export async function listen(router: Router, options: ListenOptions, observability: ObservabilityOptions = {}): Promise<RouterServer> {
+export async function listen(router: Router, options: ListenOptions, given: ObservabilityOptions = {}): Promise<RouterServer> {
+  const observability = withClusterState(router, given);
   const limits = router.limits;
   // A silent peer is pinged after half the idle timeout and dropped if the answer takes the other half.
   const half = Math.max(1, Math.floor(limits.idleTimeoutMs / 2));
