@@ -147,6 +147,28 @@ describe('the dashboard (GET /dashboard) in headless Chromium', () => {
   );
 
   it(
+    'signs in with WAMP-CRA, refusing a wrong secret',
+    async () => {
+      const { http } = await start({ realms: [{ name: 'realm1', auth: { wampcra: { users: { peter: { secret: 'secret1', authrole: 'ops' } } } } }] }, { roles: ['ops'] });
+      await page.goto(`${http}/dashboard`);
+      await page.waitForSelector('#login');
+      expect(await page.textContent('#login')).toContain('WAMP-CRA secret');
+      await page.fill('#authid', 'peter');
+      await page.fill('#secret', 'not-the-secret');
+      await page.click('#sign-in');
+      await page.waitForFunction(() => (document.querySelector('#login .error')?.textContent ?? '') !== '', undefined, { timeout: 10_000 });
+      expect(await page.textContent('#login .error')).toContain('wamp.error.authentication_failed');
+      // The form keeps the authid after a refusal.
+      expect(await page.inputValue('#authid')).toBe('peter');
+      await page.fill('#secret', 'secret1');
+      await page.click('#sign-in');
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+      expect(await page.textContent('#status')).toContain('joined as peter (ops)');
+    },
+    TIMEOUT,
+  );
+
+  it(
     'stays responsive with 10,000 sessions: one page at a time, and a newcomer shown at once',
     async () => {
       const { ws, http } = await start({ realms: [{ name: 'realm1' }] }, {});

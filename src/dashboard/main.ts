@@ -46,7 +46,8 @@ async function join(config: DashboardPageConfig, credentials: { authid: string; 
   return client;
 }
 
-function loginForm(config: DashboardPageConfig, error: string): Promise<{ authid: string; secret: string }> {
+/** The login form; after a refusal it shows why, with the authid kept. */
+function loginForm(config: DashboardPageConfig, error: string, authid: string): Promise<{ authid: string; secret: string }> {
   return new Promise((resolve) => {
     const form = document.createElement('form');
     form.id = 'login';
@@ -57,6 +58,8 @@ function loginForm(config: DashboardPageConfig, error: string): Promise<{ authid
       <button id="sign-in" type="submit">Sign in</button>
       <div class="error" role="alert"></div>`;
     form.querySelector('.error')!.textContent = error;
+    form.querySelector<HTMLInputElement>('#authid')!.value = authid;
+    form.querySelector<HTMLInputElement>(authid === '' ? '#authid' : '#secret')!.focus();
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const data = new FormData(form);
@@ -76,8 +79,10 @@ async function main(): Promise<void> {
   const anonymous = config.authmethods.includes('anonymous');
   let client: WampClient | undefined;
   let error = '';
+  let authid = '';
   while (client === undefined) {
-    const credentials = anonymous ? undefined : await loginForm(config, error);
+    const credentials = anonymous ? undefined : await loginForm(config, error, authid);
+    authid = credentials?.authid ?? '';
     try {
       client = await join(config, credentials);
     } catch (e) {
