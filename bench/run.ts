@@ -11,14 +11,17 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startServer, stopAll } from './lib/processes.js';
 import type { Server } from './lib/processes.js';
-import { renderReport } from './lib/report.js';
-import type { Figures } from './lib/report.js';
+import { metricsRows, renderReport } from './lib/report.js';
+import type { Figures, MetricsCost, MetricsInProcess } from './lib/report.js';
+import { Child } from './lib/processes.js';
 import { fanout, memoryPerSession, rpc, seed } from './lib/scenarios.js';
 import type { Rate, Timing } from './lib/scenarios.js';
 import { median } from './lib/stats.js';
 
 const argv = process.argv.slice(2);
 const smoke = argv.includes('--smoke');
+/** `--metrics-only`: just the cost of metrics, printed; nothing written. */
+const metricsOnly = argv.includes('--metrics-only');
 const outIndex = argv.indexOf('--out');
 const out = outIndex >= 0 ? argv[outIndex + 1] : smoke ? undefined : fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
 
@@ -34,8 +37,8 @@ function log(text: string): void {
   process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${text}\n`);
 }
 
-async function withServer<T>(script: string, body: (server: Server) => Promise<T>): Promise<T> {
-  const server = await startServer(script);
+async function withServer<T>(script: string, body: (server: Server) => Promise<T>, config: unknown = {}): Promise<T> {
+  const server = await startServer(script, config);
   try {
     return await body(server);
   } finally {
@@ -132,6 +135,69 @@ async function memory(): Promise<Figures['memory']> {
   return { sessions: idleSessions, floor, router };
 }
 
+/** The router alone, counters on and off, in a process of its own (bench/metrics-cost.ts). */
+async function metricsInProcess(): Promise<MetricsInProcess> {
+  const child = new Child('metrics-cost.ts', smoke ? { rounds: 1, calls: 2_000, events: 1_000 } : { rounds: 15, calls: 40_000, events: 40_000 });
+  const { result } = await child.next<{ result: MetricsInProcess }>('result', 600_000);
+  await child.stop();
+  return result;
+}
+
+/**
+ * The cost of metrics: in one process (precise), then end to end: a router with them on
+ * (counters, /metrics scraped every second, as a busy Prometheus would) and one with them
+ * off (`stats: false`, no /metrics), both running and warmed, measured alternately.
+ */
+async function metricsCost(): Promise<MetricsCost> {
+  const inProcess = await metricsInProcess();
+  const median2 = (a: number[], b: number[]): string => (median(a) / median(b)).toFixed(3);
+  log(`metrics, one process: CPU per call on/off ${median2(inProcess.rpc.on, inProcess.rpc.off)}, per publication on/off ${median2(inProcess.fanout.on, inProcess.fanout.off)}; one scrape ${inProcess.scrapeUs.toFixed(0)} µs`);
+  const on = { rpc: [] as Rate[], fan8: [] as Rate[] };
+  const off = { rpc: [] as Rate[], fan8: [] as Rate[] };
+  let scrapes = 0;
+  return withServer(
+    'router-server.ts',
+    (offServer) =>
+      withServer(
+        'router-server.ts',
+        async (onServer) => {
+          await warm(onServer);
+          await warm(offServer);
+          const metricsUrl = onServer.urls.ws.replace(/^ws:/, 'http:').replace(/\/ws$/, '/metrics');
+          const scraper = setInterval(() => {
+            void fetch(metricsUrl)
+              .then((r) => r.text())
+              .then(() => scrapes++, () => undefined);
+          }, 1000);
+          try {
+            for (let round = 0; round < rounds; round++) {
+              // Alternate which goes first, so that neither always meets the machine's load first.
+              const pairs = round % 2 === 0 ? ([[onServer, on], [offServer, off]] as const) : ([[offServer, off], [onServer, on]] as const);
+              for (const [server, into] of pairs) into.rpc.push(await rpc(server, 'json', 'ws', timing));
+              for (const [server, into] of pairs) into.fan8.push(await fanout(server, 'json', 8, timing));
+              log(
+                `metrics round ${round + 1}/${rounds}: rpc on ${on.rpc.at(-1)!.perSecond.toFixed(0)}/s ${on.rpc.at(-1)!.cpuUs.toFixed(2)} µs, off ${off.rpc.at(-1)!.perSecond.toFixed(0)}/s ${off.rpc.at(-1)!.cpuUs.toFixed(2)} µs; ` +
+                  `fan-out on ${on.fan8.at(-1)!.perSecond.toFixed(0)}/s ${on.fan8.at(-1)!.cpuUs.toFixed(2)} µs, off ${off.fan8.at(-1)!.perSecond.toFixed(0)}/s ${off.fan8.at(-1)!.cpuUs.toFixed(2)} µs`,
+              );
+            }
+          } finally {
+            clearInterval(scraper);
+          }
+          return { inProcess, endToEnd: { on, off, scrapes } };
+        },
+        { metrics: true },
+      ),
+    { metrics: false },
+  );
+}
+
+if (metricsOnly) {
+  const cost = await metricsCost();
+  const rows = metricsRows(cost, median, (ok) => (ok ? 'met' : 'MISSED'));
+  process.stdout.write(rows.map((r) => r.filter((c) => c !== '').join('  |  ')).join('\n') + '\n');
+  process.exit(0);
+}
+
 const figures: Figures = {
   date: new Date().toISOString(),
   node: process.version,
@@ -145,6 +211,7 @@ const figures: Figures = {
   client: await clientOverhead(),
   scaling: await scaling(),
   memory: await memory(),
+  metrics: await metricsCost(),
   seconds: 0,
 };
 (figures as { seconds: number }).seconds = (Date.now() - started) / 1000;

@@ -19,9 +19,72 @@ export interface Figures {
   readonly client: { raw: Rate[]; client: Rate[] };
   readonly scaling: Array<{ count: number; publish: Rate; call: Rate; seedSeconds: number }>;
   readonly memory: { sessions: number; floor: number; router: number };
+  /** What metrics cost: the router alone in one process, and end to end over sockets. */
+  readonly metrics?: MetricsCost;
 }
 
-type Row = [figure: string, measured: string, baseline: string, ratio: string, target: string, verdict: string];
+/** Router CPU µs per message (call or publication) with counters on and off, one value per round. */
+export interface MetricsInProcess {
+  readonly rpc: { readonly on: number[]; readonly off: number[] };
+  readonly fanout: { readonly on: number[]; readonly off: number[] };
+  /** CPU µs of one scrape of /metrics (process metrics included). */
+  readonly scrapeUs: number;
+}
+
+/** The cost of metrics, measured two ways. */
+export interface MetricsCost {
+  /** The router alone over loopback transports, raw frames (bench/metrics-cost.ts): precise, the target's figure. */
+  readonly inProcess: MetricsInProcess;
+  /** Two router processes (on: counters and /metrics scraped every second; off: `stats: false`), over WebSocket, alternately. */
+  readonly endToEnd: { readonly on: { rpc: Rate[]; fan8: Rate[] }; readonly off: { rpc: Rate[]; fan8: Rate[] }; readonly scrapes: number };
+}
+
+/**
+ * The cost of metrics as rows. The target (under 5% on the RPC and fan-out paths) is judged
+ * on the router's CPU per message measured in one process, round by round; the end-to-end
+ * figures over sockets are shown beside it (on a shared machine their noise exceeds 5%).
+ */
+export function metricsRows(m: MetricsCost, median: (values: number[]) => number, verdict: (ok: boolean) => string): Row[] {
+  const rows: Row[] = [];
+  const inProcess = m.inProcess;
+  for (const [name, arms, ends] of [
+    ['RPC', inProcess.rpc, [m.endToEnd.on.rpc, m.endToEnd.off.rpc]],
+    ['fan-out, 8 subscribers', inProcess.fanout, [m.endToEnd.on.fan8, m.endToEnd.off.fan8]],
+  ] as const) {
+    // The ratio of the arms' medians: on a shared machine single rounds swing by ±10% either
+    // way, and the median of each arm over many alternating rounds is the steadier figure.
+    const ratio = median(arms.on) / median([...arms.off]);
+    rows.push([`Metrics cost, ${name}: router CPU µs per message, counters on / off (one process)`, n2(median(arms.on)), n2(median([...arms.off])), n2(ratio), '< 1.05', verdict(ratio < 1.05)]);
+    const [on, off] = ends;
+    if (on.length > 0) {
+      rows.push([
+        `  end to end over WebSocket, on (scraped every s) / off: CPU µs per message; throughput`,
+        `${n2(median(on.map((r) => r.cpuUs)))}; ${n0(median(on.map((r) => r.perSecond)))}/s`,
+        `${n2(median(off.map((r) => r.cpuUs)))}; ${n0(median(off.map((r) => r.perSecond)))}/s`,
+        `${n2(median(on.map((r) => r.cpuUs)) / median(off.map((r) => r.cpuUs)))}; ${n2(median(on.map((r) => r.perSecond)) / median(off.map((r) => r.perSecond)))}`,
+        '',
+        '',
+      ]);
+    }
+  }
+  rows.push([`  one scrape of /metrics (router CPU; at one scrape per second, a share of one core)`, `${n0(inProcess.scrapeUs)} µs`, '', `${((inProcess.scrapeUs / 1e6) * 100).toFixed(2)}%`, '', '']);
+  return rows;
+}
+
+/** The per-round figures of the metrics cost, for the markdown. */
+function metricsDetails(m: MetricsCost): string[] {
+  const list = (values: readonly number[]): string => values.map(n2).join(', ');
+  const e = m.endToEnd;
+  return [
+    `- metrics, one process, router CPU µs per call on: ${list(m.inProcess.rpc.on)}; off: ${list(m.inProcess.rpc.off)}`,
+    `- metrics, one process, router CPU µs per publication (8 subscribers) on: ${list(m.inProcess.fanout.on)}; off: ${list(m.inProcess.fanout.off)}`,
+    `- metrics end to end (${e.scrapes} scrapes): RPC on ${e.on.rpc.map((r) => n0(r.perSecond)).join(', ')}/s (${list(e.on.rpc.map((r) => r.cpuUs))} µs), off ${e.off.rpc.map((r) => n0(r.perSecond)).join(', ')}/s (${list(e.off.rpc.map((r) => r.cpuUs))} µs); ` +
+      `fan-out on ${e.on.fan8.map((r) => n0(r.perSecond)).join(', ')}/s (${list(e.on.fan8.map((r) => r.cpuUs))} µs), off ${e.off.fan8.map((r) => n0(r.perSecond)).join(', ')}/s (${list(e.off.fan8.map((r) => r.cpuUs))} µs)`,
+  ];
+}
+
+/** One line of the report. */
+export type Row = [figure: string, measured: string, baseline: string, ratio: string, target: string, verdict: string];
 
 const n0 = (x: number): string => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : 'n/a');
 const n2 = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
@@ -84,6 +147,8 @@ export function renderReport(f: Figures, median: (values: number[]) => number): 
   const clientRatio = ratios(f.client.client, f.client.raw);
   rows.push(['WampClient calls/s (WampClient / raw generator)', n0(rates(f.client.client)), n0(rates(f.client.raw)), n2(clientRatio), '≥ 0.7', verdict(clientRatio >= 0.7)]);
 
+  if (f.metrics !== undefined) rows.push(...metricsRows(f.metrics, median, verdict));
+
   const header: Row = ['Figure', 'Measured', 'Baseline', 'Ratio', 'Target', 'Verdict'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: Row): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
@@ -104,6 +169,7 @@ export function renderReport(f: Figures, median: (values: number[]) => number): 
     `- floor 64 subscribers: ${floor.fan64.map((r) => n0(r.perSecond)).join(', ')}; router: ${router.fan64.map((r) => n0(r.perSecond)).join(', ')}`,
     `- raw callers: ${f.client.raw.map((r) => n0(r.perSecond)).join(', ')}; WampClient callers: ${f.client.client.map((r) => n0(r.perSecond)).join(', ')}`,
     `- router CPU per call, WampClient callers: ${f.client.client.map((r) => n2(r.cpuUs)).join(', ')} µs; raw callers: ${f.client.raw.map((r) => n2(r.cpuUs)).join(', ')} µs`,
+    ...(f.metrics === undefined ? [] : metricsDetails(f.metrics)),
     `- seeding the state took ${f.scaling.map((l) => `${l.seedSeconds.toFixed(1)} s (${n0(l.count)})`).join(', ')}`,
   ].join('\n');
   return { table, markdown: md, failures };

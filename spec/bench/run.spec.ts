@@ -3,10 +3,10 @@
  * as its own process, speaks WAMP, and moves messages; the report names every target.
  * Short windows: this checks that the suite works, not how fast anything is.
  */
-import { startServer, stopAll } from '../../bench/lib/processes.js';
+import { Child, startServer, stopAll } from '../../bench/lib/processes.js';
 import type { Server } from '../../bench/lib/processes.js';
-import { renderReport } from '../../bench/lib/report.js';
-import type { Figures } from '../../bench/lib/report.js';
+import { metricsRows, renderReport } from '../../bench/lib/report.js';
+import type { Figures, MetricsInProcess } from '../../bench/lib/report.js';
 import { fanout, memoryPerSession, rpc, seed } from '../../bench/lib/scenarios.js';
 import { median } from '../../bench/lib/stats.js';
 
@@ -52,6 +52,19 @@ describe('npm run bench (smoke)', () => {
 
   it('measures the memory of idle sessions', async () => {
     expect(await memoryPerSession(router!, 300)).toBeGreaterThan(1024);
+  }, 60_000);
+
+  it('measures what metrics cost on the router alone, counters on and off', async () => {
+    const child = new Child('metrics-cost.ts', { rounds: 1, calls: 500, events: 200 });
+    try {
+      const { result } = await child.next<{ result: MetricsInProcess }>('result', 60_000);
+      for (const arm of [result.rpc.on, result.rpc.off, result.fanout.on, result.fanout.off]) expect(arm[0]).toBeGreaterThan(0);
+      expect(result.scrapeUs).toBeGreaterThan(0);
+      const rows = metricsRows({ inProcess: result, endToEnd: { on: { rpc: [], fan8: [] }, off: { rpc: [], fan8: [] }, scrapes: 0 } }, median, (ok) => (ok ? 'met' : 'MISSED'));
+      expect(rows.filter((r) => r[4] === '< 1.05').length).toBe(2);
+    } finally {
+      await child.stop();
+    }
   }, 60_000);
 
   it('reports every figure beside its target', () => {

@@ -10,6 +10,11 @@ import type { RouterFileConfig } from './router-config.js';
 const USAGE = `usage: rxwamp-router [--config router.json] [--host 127.0.0.1] [--ws-port 8080] [--ws-path /ws]
                      [--rawsocket-port 8081] [--unix /path.sock] [--realm realm1] [--log-level info]
                      [--tls-cert cert.pem --tls-key key.pem [--tls-ca clients-ca.pem]]
+                     [--metrics | --no-metrics] [--metrics-token TOKEN]
+                     [--dashboard | --no-dashboard] [--dashboard-realm realm1] [--dashboard-role ROLE ...]
+
+On the WebSocket listener: /healthz and /readyz always; /metrics by default when it binds a
+loopback address (elsewhere with --metrics, best with --metrics-token); /dashboard with --dashboard.
 
 With no arguments it serves realm1 (anonymous) on ws://127.0.0.1:8080/ws and rs://127.0.0.1:8081.
 Flags override the config file. Port 0 lets the OS pick a free port. --tls-cert and --tls-key
@@ -38,6 +43,13 @@ async function configFrom(argv: string[]): Promise<RouterFileConfig | undefined>
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'tls-ca': { type: 'string' },
+      metrics: { type: 'boolean' },
+      'no-metrics': { type: 'boolean' },
+      'metrics-token': { type: 'string' },
+      dashboard: { type: 'boolean' },
+      'no-dashboard': { type: 'boolean' },
+      'dashboard-realm': { type: 'string' },
+      'dashboard-role': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -72,7 +84,22 @@ async function configFrom(argv: string[]): Promise<RouterFileConfig | undefined>
   if (values.realm !== undefined && !realms.some((r) => r.name === values.realm)) realms = [...realms, { name: values.realm }];
   const logLevel = values['log-level'] ?? base.logLevel ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new ConfigError(`--log-level must be debug, info, warn or error, got '${logLevel}'`);
-  return { ...base, listeners, realms, logLevel: logLevel as RouterFileConfig['logLevel'] };
+  if (values.metrics === true && values['no-metrics'] === true) throw new ConfigError('--metrics and --no-metrics contradict each other');
+  if (values.dashboard === true && values['no-dashboard'] === true) throw new ConfigError('--dashboard and --no-dashboard contradict each other');
+  const metrics = {
+    ...base.metrics,
+    ...(values.metrics === true ? { enabled: true } : {}),
+    ...(values['no-metrics'] === true ? { enabled: false } : {}),
+    ...(values['metrics-token'] !== undefined ? { token: values['metrics-token'] } : {}),
+  };
+  const dashboard = {
+    ...base.dashboard,
+    ...(values.dashboard === true ? { enabled: true } : {}),
+    ...(values['no-dashboard'] === true ? { enabled: false } : {}),
+    ...(values['dashboard-realm'] !== undefined ? { realm: values['dashboard-realm'] } : {}),
+    ...(values['dashboard-role'] !== undefined ? { roles: values['dashboard-role'] } : {}),
+  };
+  return { ...base, listeners, realms, logLevel: logLevel as RouterFileConfig['logLevel'], metrics, dashboard };
 }
 
 async function main(): Promise<void> {
@@ -95,13 +122,16 @@ async function main(): Promise<void> {
   }
   let server;
   try {
-    server = await listen(router, listeners);
+    server = await listen(router, listeners, { metrics: config.metrics, dashboard: config.dashboard });
   } catch (error) {
     console.error(`rxwamp-router: cannot listen: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
     return;
   }
   for (const url of server.urls) console.log(`listening ${url}`);
+  const web = server.urls.find((url) => url.startsWith('ws://'))?.replace(/^ws:\/\/([^/]+).*$/, 'http://$1');
+  if (web !== undefined && server.serves.metrics) console.log(`metrics ${web}/metrics`);
+  if (web !== undefined && server.serves.dashboard) console.log(`dashboard ${web}/dashboard`);
   for (const realm of config.realms ?? []) console.log(`realm ${realm.name}`);
   let stopping = false;
   const stop = (signal: string): void => {

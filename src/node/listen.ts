@@ -1,5 +1,28 @@
-import type { Subscription } from 'rxjs';
+import { map } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import type { Router } from '../router/router.js';
+import { dashboardPageConfig } from './dashboard/dashboard-access.js';
+import { ratesOf } from './dashboard/rates.js';
+import { httpRoutes } from './http-routes.js';
+import { isLoopbackHost } from './observability-config.js';
+import type { MetricsConfig, ObservabilityOptions } from './observability-config.js';
+import type { ClusterState } from './metrics/router-metrics.js';
+
+/**
+ * The router's cluster state, when it has one: `router.clusterState$` comes with the NATS
+ * cluster (ARCHITECTURE.md, "Cluster"); a router without it is standalone.
+ */
+function clusterStateOf(router: Router): Observable<ClusterState> | undefined {
+  return (router as Partial<Record<'clusterState$', Observable<ClusterState>>>).clusterState$;
+}
+
+/** The options with the router's cluster state filled in: a gauge, and a readiness condition (ready once connected). */
+function withClusterState(router: Router, observability: ObservabilityOptions): ObservabilityOptions {
+  const clusterState$ = observability.clusterState$ ?? clusterStateOf(router);
+  if (clusterState$ === undefined) return observability;
+  const linked$ = clusterState$.pipe(map((state) => state === 'ready' || state === 'standalone'));
+  return { ...observability, clusterState$, readiness: [...(observability.readiness ?? []), linked$] };
+}
 import { serveRawSocket } from './serve-rawsocket.js';
 import { serveWebSocket } from './serve-websocket.js';
 import type { TransportServer } from './transport-server.js';
@@ -43,6 +66,8 @@ export interface ListenOptions {
 export interface RouterServer {
   /** Every URL served, with real ports: `ws://127.0.0.1:8080/ws`, `rs://127.0.0.1:8081`, `unix:/run/rxwamp.sock`. */
   readonly urls: string[];
+  /** Which HTTP endpoints the WebSocket listener serves besides `/healthz` and `/readyz`. */
+  readonly serves: { readonly metrics: boolean; readonly dashboard: boolean };
   /** Stops listening and closes the connections these listeners accepted. */
   close(): Promise<void>;
   /**
@@ -53,26 +78,45 @@ export interface RouterServer {
   reloadTls(): Promise<void>;
 }
 
+/** `/metrics` as configured, or undefined when it is not served (by default: served on loopback only). */
+function metricsOn(config: MetricsConfig | false | undefined, host: string): MetricsConfig | undefined {
+  if (config === false || config?.enabled === false) return undefined;
+  if (config?.enabled === true || isLoopbackHost(host)) return config ?? {};
+  return undefined;
+}
+
 /**
  * Serves a router over WebSocket and RawSocket (TCP and Unix) at once: a thin layer that
  * attaches each accepted connection to the router. Resolves once every listener listens;
  * if one fails to start, the others are closed again and the promise rejects.
+ *
+ * The WebSocket listener's HTTP server also answers `/healthz`, `/readyz`, `/metrics` and
+ * `/dashboard` as `observability` says (see ARCHITECTURE.md, "Observability").
  */
-export async function listen(router: Router, options: ListenOptions): Promise<RouterServer> {
+export async function listen(router: Router, options: ListenOptions, given: ObservabilityOptions = {}): Promise<RouterServer> {
+  const observability = withClusterState(router, given);
   const limits = router.limits;
   const keepalive = keepaliveFor(router);
   const starting: Array<Promise<TransportServer>> = [];
+  let stopping = false;
+  let closedListeners = 0;
+  const wsHost = options.websocket?.host ?? '127.0.0.1';
+  const wsPath = options.websocket?.path ?? '/ws';
+  const dashboard = observability.dashboard?.enabled === true && options.websocket !== undefined ? dashboardPageConfig(router, observability.dashboard, wsHost, wsPath) : undefined;
+  const metrics = options.websocket === undefined ? undefined : metricsOn(observability.metrics, wsHost);
+  const routes = httpRoutes({ router, listening: () => !stopping && closedListeners === 0, metrics, dashboard }, observability);
   if (options.websocket !== undefined) {
     const ws = options.websocket;
     starting.push(
       serveWebSocket({
-        host: ws.host ?? '127.0.0.1',
+        host: wsHost,
         port: ws.port,
-        path: ws.path ?? '/ws',
+        path: wsPath,
         maxMessageSize: limits.maxMessageSize,
         handshakeTimeoutMs: limits.handshakeTimeoutMs,
         ...(ws.tls === undefined ? {} : { tls: ws.tls }),
         ...keepalive,
+        onRequest: routes.handle,
       }),
     );
   }
@@ -96,16 +140,26 @@ export async function listen(router: Router, options: ListenOptions): Promise<Ro
   const servers = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failure !== undefined) {
+    routes.close();
     await Promise.all(servers.map((s) => s.close()));
     throw failure.reason;
   }
-  const attached: Subscription[] = servers.map((server) => server.connections$.subscribe((transport) => router.attach(transport)));
+  const attached: Subscription[] = servers.map((server) =>
+    server.connections$.subscribe({ next: (transport) => router.attach(transport), complete: () => closedListeners++ }),
+  );
+  if (dashboard !== undefined) {
+    // The dashboard's rates topic, published into its realm by the router itself.
+    attached.push(ratesOf(router, dashboard.realm, dashboard.ratesIntervalMs).subscribe((sample) => router.realm(dashboard.realm)?.publishFromRouter(dashboard.ratesTopic, [sample])));
+  }
   return {
     urls: servers.flatMap((s) => s.urls),
     async reloadTls() {
       await Promise.all(servers.map((s) => s.reloadTls?.()));
     },
+    serves: { metrics: metrics !== undefined, dashboard: dashboard !== undefined },
     async close() {
+      stopping = true;
+      routes.close();
       for (const subscription of attached) subscription.unsubscribe();
       await Promise.all(servers.map((s) => s.close()));
     },

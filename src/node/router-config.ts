@@ -4,6 +4,7 @@ import { validateRealmAuthConfig } from '../router/auth/validate-config.js';
 import type { RealmConfig, RouterLimits } from '../router/config.js';
 import type { ListenOptions } from './listen.js';
 import type { TlsListenerConfig } from './tls-listener.js';
+import type { DashboardConfig, MetricsConfig } from './observability-config.js';
 
 /** The router's config file: listeners, realms and limits, every section optional. */
 export interface RouterFileConfig {
@@ -12,6 +13,10 @@ export interface RouterFileConfig {
   readonly limits?: RouterLimits;
   /** Log level: debug, info (default), warn, error. */
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** `GET /metrics` on the WebSocket listener (default: on when it binds a loopback address). */
+  readonly metrics?: MetricsConfig;
+  /** The live dashboard at `GET /dashboard` (default: off). */
+  readonly dashboard?: DashboardConfig;
 }
 
 /** What `npm start` runs with no arguments: realm1 for anonymous peers on ws://127.0.0.1:8080/ws and rs://127.0.0.1:8081. */
@@ -104,6 +109,25 @@ export function parseRouterConfig(value: unknown): RouterFileConfig {
       const least = key === 'idleTimeoutMs' ? 0 : Number.MIN_VALUE;
       if (typeof limit !== 'number' || !(limit >= least)) throw new ConfigError(`limits.${key} must be a ${least === 0 ? 'non-negative' : 'positive'} number`);
     }
+  }
+  const metrics = value['metrics'];
+  if (metrics !== undefined) {
+    if (!isObject(metrics)) throw new ConfigError('metrics must be an object');
+    for (const key of Object.keys(metrics)) if (!['enabled', 'token', 'process'].includes(key)) throw new ConfigError(`metrics.${key} is not a metrics setting (enabled, token, process)`);
+    if (metrics['enabled'] !== undefined && typeof metrics['enabled'] !== 'boolean') throw new ConfigError('metrics.enabled must be true or false');
+    if (metrics['process'] !== undefined && typeof metrics['process'] !== 'boolean') throw new ConfigError('metrics.process must be true or false');
+    if (metrics['token'] !== undefined && (typeof metrics['token'] !== 'string' || metrics['token'] === '')) throw new ConfigError('metrics.token must be a non-empty string');
+  }
+  const dashboard = value['dashboard'];
+  if (dashboard !== undefined) {
+    if (!isObject(dashboard)) throw new ConfigError('dashboard must be an object');
+    for (const key of Object.keys(dashboard)) if (!['enabled', 'realm', 'roles', 'ratesIntervalMs'].includes(key)) throw new ConfigError(`dashboard.${key} is not a dashboard setting (enabled, realm, roles, ratesIntervalMs)`);
+    if (dashboard['enabled'] !== undefined && typeof dashboard['enabled'] !== 'boolean') throw new ConfigError('dashboard.enabled must be true or false');
+    if (dashboard['realm'] !== undefined && typeof dashboard['realm'] !== 'string') throw new ConfigError('dashboard.realm must be a string');
+    const roles = dashboard['roles'];
+    if (roles !== undefined && !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))) throw new ConfigError('dashboard.roles must be a list of authroles');
+    const every = dashboard['ratesIntervalMs'];
+    if (every !== undefined && !(typeof every === 'number' && every >= 50)) throw new ConfigError('dashboard.ratesIntervalMs must be a number of at least 50');
   }
   const logLevel = value['logLevel'];
   if (logLevel !== undefined && !['debug', 'info', 'warn', 'error'].includes(logLevel as string)) throw new ConfigError('logLevel must be debug, info, warn or error');

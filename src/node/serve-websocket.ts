@@ -20,6 +20,11 @@ export interface ServeWebSocketOptions extends WebSocketUpgradeOptions {
   readonly tls?: TlsListenerConfig;
   /** TLS only: how long a client may take for its TLS handshake (default 10 s). */
   readonly handshakeTimeoutMs?: number;
+  /**
+   * Answers plain HTTP requests (`/metrics`, `/healthz`, …, see http-routes.ts); returns
+   * false for a path it does not serve, which then gets the usual 426 Upgrade Required.
+   */
+  readonly onRequest?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }
 
 /**
@@ -30,7 +35,8 @@ export interface ServeWebSocketOptions extends WebSocketUpgradeOptions {
 export async function serveWebSocket(options: ServeWebSocketOptions): Promise<TransportServer> {
   const queue = new ConnectionQueue();
   const upgrades = webSocketUpgrades(queue, options);
-  const answerPlainRequest = (_request: IncomingMessage, response: ServerResponse): void => {
+  const answerPlainRequest = (request: IncomingMessage, response: ServerResponse): void => {
+    if (options.onRequest?.(request, response) === true) return;
     response.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
     response.end('this is a WAMP WebSocket endpoint\n');
   };

@@ -14,6 +14,7 @@ import type { RealmSession } from './realm-session.js';
 import { explainedError } from './replies.js';
 import type { Routed } from './routed.js';
 import { eligibilityOf, emitEvents, isEligible } from './publication.js';
+import type { RealmStats } from './router-stats.js';
 import type { Eligibility } from './publication.js';
 import { stage } from './stage.js';
 import type { Emit } from './stage.js';
@@ -27,6 +28,8 @@ export interface BrokerContext {
   readonly history?: EventHistory;
   /** Are `wamp.*` topics open to clients' PUBLISH (only the router's own meta events use them)? */
   readonly strictUris?: boolean;
+  /** Counts accepted publications (absent: nothing is counted). */
+  readonly stats?: RealmStats;
 }
 
 /** A retained event: the last one published with `retain: true` on a topic. */
@@ -56,12 +59,14 @@ export function broker(context: BrokerContext): MonoTypeOperatorFunction<Routed>
 
 class BrokerLogic {
   readonly #store: SubscriptionStore;
+  readonly #stats: RealmStats | undefined;
   readonly #history: EventHistory | undefined;
   readonly #emit: Emit;
   readonly #retained = new Map<string, Retained>();
 
   constructor(context: BrokerContext, emit: Emit) {
     this.#store = context.subscriptions;
+    this.#stats = context.stats;
     this.#history = context.history?.empty === false ? context.history : undefined;
     this.#emit = emit;
   }
@@ -98,6 +103,7 @@ class BrokerLogic {
     if (options['ppt_scheme'] !== undefined && !session.supports('publisher', 'payload_passthru_mode')) {
       return session.abort(WampErrors.protocolViolation, 'PUBLISH in payload passthru mode from a publisher that did not announce payload_passthru_mode');
     }
+    if (this.#stats !== undefined) this.#stats.published++;
     const publication = randomId();
     const details: Dict = {};
     if (options['disclose_me'] === true) {

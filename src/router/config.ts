@@ -82,6 +82,11 @@ export interface RouterConfig {
   readonly limits?: RouterLimits;
   /** Where structured log lines go (silent by default). */
   readonly logger?: Logger;
+  /**
+   * Keep the plain counters that `/metrics` and the dashboard read (messages by type, calls
+   * by outcome, …). Default true; false counts nothing at all.
+   */
+  readonly stats?: boolean;
 }
 
 /** The limits of config.ts that `effectiveLimits` fills in (the per-session ones are filled by limits.ts). */

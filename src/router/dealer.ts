@@ -15,6 +15,8 @@ import { pickCallee } from './registration-store.js';
 import type { InvocationPolicy, Registration, RegistrationStore } from './registration-store.js';
 import { errorReply, explainedError } from './replies.js';
 import type { Routed } from './routed.js';
+import type { CallOutcome, RealmStats } from './router-stats.js';
+import { turnNow } from './turn-clock.js';
 import { stage } from './stage.js';
 import type { Emit } from './stage.js';
 
@@ -24,6 +26,8 @@ export interface DealerContext {
   readonly logger: Logger;
   /** Runs call timeouts (a TestScheduler in marble specs; asyncScheduler by default). */
   readonly scheduler?: SchedulerLike;
+  /** Counts calls by outcome and their durations (absent: nothing is counted). */
+  readonly stats?: RealmStats;
 }
 
 /** A call between CALL and its final RESULT or ERROR. */
@@ -36,6 +40,8 @@ interface PendingCall {
   readonly registration: number;
   /** The caller asked for progressive results: relay the callee's progressive YIELDs (announced or not). */
   readonly callerTakesProgress: boolean;
+  /** The turn clock at the CALL (see turn-clock.ts), when calls are timed. */
+  readonly started: number | undefined;
   /** The caller is still sending progressive CALLs (progressive call invocations). */
   invocationsOpen: boolean;
   timer: Subscription | undefined;
@@ -69,9 +75,11 @@ class DealerLogic {
   readonly #byCaller = new Map<RealmSession, Map<number, PendingCall>>();
   readonly #byCallee = new Map<RealmSession, CalleeCalls>();
   readonly #scheduler: SchedulerLike;
+  readonly #stats: RealmStats | undefined;
 
   constructor(context: DealerContext, emit: Emit) {
     this.#store = context.registrations;
+    this.#stats = context.stats;
     this.#scheduler = context.scheduler ?? asyncScheduler;
     this.#emit = emit;
   }
@@ -168,6 +176,7 @@ class DealerLogic {
     if (registration === undefined) {
       // The router's own procedures (meta API) are the meta stage's.
       if (isReservedUri(procedure)) return this.#emit(routed);
+      if (this.#stats !== undefined) this.#stats.calls.no_such_procedure++;
       return this.#emit(explainedError(caller, Codes.CALL, request, WampErrors.noSuchProcedure, `no callee registered procedure '${procedure}'`));
     }
     if (options['ppt_scheme'] !== undefined && !caller.supports('caller', 'payload_passthru_mode')) {
@@ -189,7 +198,7 @@ class DealerLogic {
     // Only a callee that announced the feature is told; one that sends progress without announcing
     // it (Wampy.js announces it as caller only) is relayed all the same, as Nexus does.
     const receiveProgress = callerTakesProgress && calleeSession.supports('callee', 'progressive_call_results');
-    const call: PendingCall = { caller, request, callee: calleeSession, invocation, registration: registration.id, callerTakesProgress, invocationsOpen: progressiveInvocation, timer: undefined };
+    const call: PendingCall = { caller, request, callee: calleeSession, invocation, registration: registration.id, callerTakesProgress, started: this.#stats === undefined ? undefined : turnNow(), invocationsOpen: progressiveInvocation, timer: undefined };
     if (calls === undefined) this.#byCaller.set(caller, (calls = new Map()));
     calls.set(request, call);
     calleeCalls.pending.set(invocation, call);
@@ -260,7 +269,7 @@ class DealerLogic {
       this.#emit({ kind: 'out', session: call.caller, message: createMessage('RESULT', { 'CALL.Request': call.request, Details: details, Arguments: args, ArgumentsKw: kwargs }, message.payload) });
       return;
     }
-    this.#finish(call);
+    this.#finish(call, 'result');
     const details: Dict = {};
     copyPptKeys(options, details);
     this.#emit({ kind: 'out', session: call.caller, message: createMessage('RESULT', { 'CALL.Request': call.request, Details: details, Arguments: args, ArgumentsKw: kwargs }, message.payload) });
@@ -269,7 +278,7 @@ class DealerLogic {
   #calleeError(callee: RealmSession, message: Message<'ERROR'>): void {
     const call = this.#pendingFor(callee, message.fields['REQUEST.Request'], 'ERROR');
     if (call === undefined) return;
-    this.#finish(call);
+    this.#finish(call, 'error');
     const { Details: details, Error: error, Arguments: args, ArgumentsKw: kwargs } = message.fields;
     this.#emit({
       kind: 'out',
@@ -287,7 +296,7 @@ class DealerLogic {
     if (!call.callee.supports('callee', 'call_canceling')) mode = 'skip';
     if (mode !== 'skip') this.#interrupt(call, mode, WampErrors.canceled);
     if (mode === 'kill') return; // The callee's own ERROR or RESULT ends the call.
-    this.#finish(call);
+    this.#finish(call, 'canceled');
     this.#emit(errorReply(caller, Codes.CALL, call.request, WampErrors.canceled, [`call canceled (${mode})`]));
   }
 
@@ -295,7 +304,7 @@ class DealerLogic {
     call.timer = undefined;
     if (this.#byCaller.get(call.caller)?.get(call.request) !== call) return;
     if (call.callee.supports('callee', 'call_canceling')) this.#interrupt(call, 'killnowait', WampErrors.timeout);
-    this.#finish(call);
+    this.#finish(call, 'timeout');
     this.#emit(errorReply(call.caller, Codes.CALL, call.request, WampErrors.timeout, ['call timed out']));
   }
 
@@ -304,7 +313,8 @@ class DealerLogic {
   }
 
   /** Forgets a call: it got its final answer, or was canceled, or timed out. */
-  #finish(call: PendingCall): void {
+  #finish(call: PendingCall, outcome: CallOutcome): void {
+    this.#stats?.callEnded(outcome, call.started);
     call.timer?.unsubscribe();
     const calls = this.#byCaller.get(call.caller);
     calls?.delete(call.request);
@@ -318,14 +328,14 @@ class DealerLogic {
     if (calls !== undefined) {
       for (const call of [...calls.values()]) {
         if (call.callee.open && call.callee.supports('callee', 'call_canceling')) this.#interrupt(call, 'killnowait', WampErrors.canceled);
-        this.#finish(call);
+        this.#finish(call, 'caller_left');
       }
       this.#byCaller.delete(session);
     }
     const calleeCalls = this.#byCallee.get(session);
     if (calleeCalls !== undefined) {
       for (const call of [...calleeCalls.pending.values()]) {
-        this.#finish(call);
+        this.#finish(call, 'callee_left');
         if (call.caller !== session) this.#emit(errorReply(call.caller, Codes.CALL, call.request, WampErrors.canceled, ['the callee left']));
       }
       this.#byCallee.delete(session);

@@ -4,12 +4,14 @@ import type { Serializer } from '../serialization/serializer.js';
 import type { Frame } from '../transport/transport.js';
 import type { Logger } from './logger.js';
 import type { Routed } from './routed.js';
+import type { RealmStats } from './router-stats.js';
 
 /**
  * The last stage: hands each outbound message to its session. A fanout is serialized
  * once per serializer in use among its receivers, however many receivers there are.
+ * With `stats`, each EVENT handed to a receiver counts as delivered.
  */
-export function deliver(logger: Logger): Observer<Routed> {
+export function deliver(logger: Logger, stats?: RealmStats): Observer<Routed> {
   return {
     next(routed) {
       switch (routed.kind) {
@@ -21,6 +23,7 @@ export function deliver(logger: Logger): Observer<Routed> {
           // by the serialization's id, not the instance: every session has its own serializer.
           let serializers: string[] | undefined;
           let frames: Array<Frame | undefined> | undefined;
+          let delivered = 0;
           for (const session of routed.sessions) {
             if (session === routed.except || !session.open) continue;
             const serializer = session.serializer;
@@ -31,8 +34,12 @@ export function deliver(logger: Logger): Observer<Routed> {
               at = serializers.length - 1;
             }
             const frame = frames![at];
-            if (frame !== undefined) session.sendFrame(frame);
+            if (frame !== undefined) {
+              session.sendFrame(frame);
+              delivered++;
+            }
           }
+          if (stats !== undefined) stats.delivered += delivered;
           return;
         }
         case 'in':

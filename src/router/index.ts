@@ -28,3 +28,5 @@ export { ROUTER_ROLES } from './router-roles.js';
 export { jsonLogger, silentLogger } from './logger.js';
 export type { LogLevel, Logger } from './logger.js';
 export * from './auth/index.js';
+export { CALL_DURATION_BUCKETS, CALL_OUTCOMES, RealmStats, RouterStats } from './router-stats.js';
+export type { CallOutcome } from './router-stats.js';

@@ -51,7 +51,10 @@ type MetaProcedure = (caller: RealmSession, args: unknown[], kwargs: Dict) => un
 
 /** The description of a session (`wamp.session.get`, `on_join`). */
 function describeSession(s: RealmSession): Dict {
-  return { session: s.id, authid: s.authid, authrole: s.authrole, authmethod: s.authmethod, authprovider: s.authprovider, realm: s.realm };
+  const description: Dict = { session: s.id, authid: s.authid, authrole: s.authrole, authmethod: s.authmethod, authprovider: s.authprovider, realm: s.realm };
+  if (s.transportDetails !== undefined) description['transport'] = s.transportDetails;
+  if (s.joined !== undefined) description['joined'] = s.joined;
+  return description;
 }
 
 function idArg(args: unknown[], index: number, what: string): number {

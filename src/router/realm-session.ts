@@ -18,6 +18,10 @@ export interface RealmSession {
   readonly authprovider: string;
   /** The realm's name. */
   readonly realm: string;
+  /** Where the session comes from, for the meta API (`{ peer, protocol }`), when known. */
+  readonly transportDetails?: Dict;
+  /** When the session joined (ISO 8601), when known. */
+  readonly joined?: string;
   /** HELLO.Details.roles of the client. */
   readonly roles: Dict;
   /** True until the session has left the realm. */

@@ -16,6 +16,7 @@ import type { RealmSession } from './realm-session.js';
 import { RegistrationStore } from './registration-store.js';
 import type { Routed } from './routed.js';
 import { SubscriptionStore } from './subscription-store.js';
+import type { RealmStats } from './router-stats.js';
 
 /**
  * One realm: its sessions, and the pipeline their messages run through
@@ -29,6 +30,8 @@ export class Realm {
   readonly registrations = new RegistrationStore();
   /** The events kept for `wamp.subscription.get_events`, per the realm's `history` config. */
   readonly history: EventHistory;
+  /** The realm's counters for metrics, unless the router keeps none. */
+  readonly stats: RealmStats | undefined;
   readonly #inbound = new Subject<Routed>();
   readonly #pipeline: RxSubscription;
   /** Routed values waiting while the pipeline is busy: one message at a time, in order. */
@@ -39,8 +42,9 @@ export class Realm {
   readonly authenticator: Authenticator;
   readonly #limits: EffectiveLimits;
 
-  constructor(config: RealmConfig, limits: EffectiveLimits, logger: Logger) {
+  constructor(config: RealmConfig, limits: EffectiveLimits, logger: Logger, stats?: RealmStats) {
     this.name = config.name;
+    this.stats = stats;
     this.#limits = limits;
     this.authenticator = config.authenticator ?? authenticatorFromConfig(config.auth);
     this.history = new EventHistory(config.history);
@@ -48,11 +52,11 @@ export class Realm {
       .pipe(
         lifecycle({ logger, strictPeerRoles: config.strictPeerRoles === true }),
         authorize({ logger, roles: config.roles, authorizer: config.authorizer }),
-        broker({ subscriptions: this.subscriptions, history: this.history, logger }),
-        dealer({ registrations: this.registrations, logger }),
+        broker({ subscriptions: this.subscriptions, history: this.history, logger, stats }),
+        dealer({ registrations: this.registrations, logger, stats }),
         meta({ realm: this, logger }),
       )
-      .subscribe(deliver(logger));
+      .subscribe(deliver(logger, stats));
   }
 
   /** Number of established sessions. */
@@ -81,6 +85,14 @@ export class Realm {
   leave(session: RealmSession, reason: string): void {
     if (!this.sessions.delete(session.id)) return;
     this.#dispatch({ kind: 'left', session, reason });
+  }
+
+  /**
+   * Publishes an event from the router itself (e.g. the dashboard's rates topic) to this
+   * realm's subscribers, through the pipeline like a meta event.
+   */
+  publishFromRouter(topic: string, args: unknown[]): void {
+    this.#dispatch({ kind: 'meta', topic, args, session: undefined });
   }
 
   /** Stops the pipeline (after the router has said GOODBYE to every session). */

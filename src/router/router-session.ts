@@ -19,6 +19,7 @@ import type { Logger } from './logger.js';
 import { OutboundBacklog } from './outbound-backlog.js';
 import type { Realm } from './realm.js';
 import type { RealmSession } from './realm-session.js';
+import type { RouterStats } from './router-stats.js';
 import { ROUTER_ROLES } from './router-roles.js';
 
 /** Where a router session is in the spec's lifecycle. */
@@ -37,6 +38,8 @@ export interface SessionHost {
   readonly limits: HardeningLimits;
   /** The session is gone (for the router's bookkeeping). */
   closed(session: RouterSession): void;
+  /** The router's counters, unless it keeps none. */
+  readonly stats: RouterStats | undefined;
 }
 
 /**
@@ -57,6 +60,8 @@ export class RouterSession implements RealmSession {
   roles: Dict = {};
   /** HELLO.Details as the client sent it, for the meta API. */
   helloDetails: Dict = {};
+  /** When the session joined its realm (ISO 8601). */
+  joined: string | undefined;
   readonly #host: SessionHost;
   #state: SessionState = 'awaiting-hello';
   #realm: Realm | undefined;
@@ -71,6 +76,7 @@ export class RouterSession implements RealmSession {
   readonly #backlog = new OutboundBacklog();
   /** The largest message the peer gets: the router's limit, or the smaller one the transport negotiated. */
   readonly #maxOutgoing: number;
+  readonly #stats: RouterStats | undefined;
   #resolveEnded!: () => void;
   /** Settles when the session has ended, however it ended. */
   readonly ended = new Promise<void>((resolve) => (this.#resolveEnded = resolve));
@@ -81,6 +87,12 @@ export class RouterSession implements RealmSession {
     this.#host = host;
     this.id = host.newSessionId();
     this.#maxOutgoing = Math.min(host.limits.maxMessageSize, transport.maxOutgoingMessageSize);
+    this.#stats = host.stats;
+  }
+
+  /** Where the session comes from, for the meta API. */
+  get transportDetails(): Dict {
+    return { peer: this.transport.peer, protocol: this.transport.protocol };
   }
 
   /** Starts reading the transport. */
@@ -129,7 +141,10 @@ export class RouterSession implements RealmSession {
       if (message.code === Codes.INVOCATION) this.#refuseInvocation(message, WampErrors.invalidArgument, `the invocation cannot be carried in ${this.serializer.id}`);
       return;
     }
-    if (this.#write(frame, message.name)) return;
+    if (this.#write(frame, message.name)) {
+      if (this.#stats !== undefined) this.#stats.messagesOut[message.code]++;
+      return;
+    }
     if (message.code === Codes.WELCOME) {
       // A peer that cannot take the WELCOME cannot have a session.
       return this.abort(LimitErrors.maxMessageSize, `the WELCOME exceeds the largest message this peer accepts (${this.#maxOutgoing} octets)`);
@@ -165,7 +180,7 @@ export class RouterSession implements RealmSession {
   }
 
   sendFrame(frame: Frame): void {
-    if (this.#state !== 'closed') this.#write(frame, 'EVENT');
+    if (this.#state !== 'closed' && this.#write(frame, 'EVENT') && this.#stats !== undefined) this.#stats.messagesOut[Codes.EVENT]++;
   }
 
   abort(reason: string, message: string): void {
@@ -233,6 +248,7 @@ export class RouterSession implements RealmSession {
     const buffered = transport.bufferedAmount;
     if (buffered > 0 && this.#backlog.record(octets, buffered) > this.#host.limits.maxOutboundQueue && this.#state !== 'closed') {
       const queued = this.#backlog.size;
+      if (this.#stats !== undefined) this.#stats.slowConsumerDisconnects++;
       this.#host.logger.log('warn', 'slow_consumer', { session: this.id, realm: this.realm || undefined, authid: this.authid || undefined, peer: transport.peer, queued, bufferedBytes: buffered, max: this.#host.limits.maxOutboundQueue });
       this.end(LimitErrors.maxOutboundQueue, new TransportError('slow_peer', `${transport.peer} is not reading: ${queued} messages queued, over the limit of ${this.#host.limits.maxOutboundQueue}`));
     } else if (buffered === 0) {
@@ -261,6 +277,7 @@ export class RouterSession implements RealmSession {
       const reason = error instanceof ProtocolViolation ? error.message : 'undecodable message';
       return this.abort(WampErrors.protocolViolation, reason);
     }
+    if (this.#stats !== undefined) this.#stats.messagesIn[message.code]++;
     const fields = message.fields as Record<string, unknown>;
     for (const key in fields) {
       if (nestedDeeperThan(fields[key], limits.maxPayloadDepth)) {
@@ -291,6 +308,7 @@ export class RouterSession implements RealmSession {
 
   /** A limit ends the session: ABORT naming the limit, and a log line saying which. */
   #limitHit(reason: string, message: string): void {
+    this.#stats?.limitHit(reason);
     this.#host.logger.log('warn', 'limit_exceeded', { session: this.id, realm: this.realm || undefined, peer: this.transport.peer, limit: reason });
     this.abort(reason, message);
   }
@@ -332,6 +350,7 @@ export class RouterSession implements RealmSession {
 
   /** Answers a request with an ERROR naming the limit it hit. */
   #refuse(type: number, request: number, uri: string, text: string): true {
+    this.#stats?.limitHit(uri);
     this.#host.logger.log('info', 'limit_exceeded', { session: this.id, realm: this.realm, limit: uri });
     this.send(createMessage('ERROR', { 'REQUEST.Type': type, 'REQUEST.Request': request, Details: { message: text }, Error: uri, Arguments: [text] }));
     return true;
@@ -376,6 +395,7 @@ export class RouterSession implements RealmSession {
     if (this.#state !== 'authenticating') return;
     if ((outcome as AuthRefusal).refused === true) {
       const refusal = outcome as AuthRefusal;
+      if (this.#stats !== undefined) this.#stats.authFailures++;
       this.#host.logger.log('info', 'auth_failed', { session: this.id, realm: this.realm, peer: this.transport.peer, reason: refusal.reason });
       return this.abort(refusal.reason, refusal.message);
     }
@@ -391,7 +411,11 @@ export class RouterSession implements RealmSession {
 
   #welcome(realm: Realm, identity: AuthIdentity): void {
     const refusal = realm.admit(this);
-    if (refusal !== undefined) return this.abort(refusal.reason, refusal.message);
+    if (refusal !== undefined) {
+      this.#stats?.limitHit(refusal.reason);
+      return this.abort(refusal.reason, refusal.message);
+    }
+    this.joined = new Date().toISOString();
     this.authid = identity.authid;
     this.authrole = identity.authrole;
     this.authmethod = identity.authmethod;

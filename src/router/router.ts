@@ -11,6 +11,7 @@ import { silentLogger } from './logger.js';
 import type { Logger } from './logger.js';
 import { Realm } from './realm.js';
 import { RouterSession } from './router-session.js';
+import { RealmStats, RouterStats } from './router-stats.js';
 import type { SessionHost } from './router-session.js';
 
 /**
@@ -22,6 +23,8 @@ export class Router {
   /** The limits in force, defaults filled in (those of config.ts and of limits.ts). */
   readonly limits: HardeningLimits;
   readonly logger: Logger;
+  /** The router's counters for metrics and the dashboard; undefined when `stats: false`. */
+  readonly stats: RouterStats | undefined;
   readonly #realmConfigs = new Map<string, RealmConfig>();
   readonly #realms = new Map<string, Realm>();
   readonly #sessions = new Map<number, RouterSession>();
@@ -33,6 +36,7 @@ export class Router {
     this.limits = hardeningLimits(config.limits);
     this.logger = config.logger ?? silentLogger;
     this.#autoCreate = config.autoCreateRealms === true;
+    this.stats = config.stats === false ? undefined : new RouterStats();
     for (const realm of config.realms ?? []) this.#realmConfigs.set(realm.name, realm);
     this.#host = {
       logger: this.logger,
@@ -45,7 +49,13 @@ export class Router {
       goodbyeTimeoutMs: this.limits.goodbyeTimeoutMs,
       limits: this.limits,
       closed: (session) => this.#sessions.delete(session.id),
+      stats: this.stats,
     };
+  }
+
+  /** True once `close()` has begun: the router takes no new sessions. */
+  get closed(): boolean {
+    return this.#closed;
   }
 
   /** Sessions the router serves right now, in every state. */
@@ -56,6 +66,16 @@ export class Router {
   /** The realm of this name, if it exists (configured realms exist from the first HELLO on). */
   realm(name: string): Realm | undefined {
     return this.#realms.get(name);
+  }
+
+  /** The configuration of a configured realm (the realm itself exists from its first HELLO on). */
+  realmConfig(name: string): RealmConfig | undefined {
+    return this.#realmConfigs.get(name);
+  }
+
+  /** The names of the configured realms, in configuration order. */
+  configuredRealms(): string[] {
+    return [...this.#realmConfigs.keys()];
   }
 
   /** Every realm that exists. */
@@ -75,6 +95,7 @@ export class Router {
     }
     const session = new RouterSession(transport, serializer, this.#host);
     if (this.#closed || this.#sessions.size >= this.limits.maxSessions) {
+      if (!this.#closed) this.stats?.limitHit(LimitErrors.maxSessions);
       if (!this.#closed) this.logger.log('warn', 'limit_exceeded', { limit: LimitErrors.maxSessions, peer: transport.peer, max: this.limits.maxSessions });
       session.abort(this.#closed ? WampCloseReasons.systemShutdown : LimitErrors.maxSessions, this.#closed ? 'the router is shutting down' : `the router serves at most ${this.limits.maxSessions} sessions (limit max_sessions)`);
       return Subscription.EMPTY;
@@ -83,6 +104,7 @@ export class Router {
     this.logger.log('debug', 'connection_opened', { session: session.id, peer: transport.peer, protocol: transport.protocol });
     const handshakeTimer = setTimeout(() => {
       if (session.state === 'awaiting-hello' || session.state === 'challenged' || session.state === 'authenticating') {
+        this.stats?.limitHit(LimitErrors.handshakeTimeout);
         this.logger.log('warn', 'limit_exceeded', { session: session.id, peer: transport.peer, limit: LimitErrors.handshakeTimeout, max: this.limits.handshakeTimeoutMs });
         session.abort(LimitErrors.handshakeTimeout, `no completed handshake within ${this.limits.handshakeTimeoutMs} ms`);
       }
@@ -118,7 +140,7 @@ export class Router {
       if (!this.#autoCreate) return undefined;
       config = { name };
     }
-    realm = new Realm(config, this.limits, this.logger);
+    realm = new Realm(config, this.limits, this.logger, this.stats === undefined ? undefined : new RealmStats());
     this.#realms.set(name, realm);
     return realm;
   }
