@@ -1,6 +1,7 @@
 import type { MatchPolicy } from '../protocol/uri.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { Authorizer } from './authorize.js';
+import type { ClusterLink } from './cluster.js';
 import type { EventHistoryConfig } from './event-history.js';
 import type { RealmAuthConfig } from './auth/config.js';
 import type { Logger } from './logger.js';
@@ -76,6 +77,8 @@ export interface RouterConfig {
   readonly limits?: RouterLimits;
   /** Where structured log lines go (silent by default). */
   readonly logger?: Logger;
+  /** The cluster this router is a node of (`natsCluster()` from `rxwamp/node`); absent: standalone. */
+  readonly cluster?: ClusterLink;
 }
 
 /** The limits of config.ts that `effectiveLimits` fills in (the per-session ones are filled by limits.ts). */

@@ -9,6 +9,7 @@ import type { Message } from '../protocol/message.js';
 import { isValidUri } from '../protocol/uri.js';
 import type { MatchPolicy } from '../protocol/uri.js';
 import { describeSubscription } from './broker.js';
+import type { ClusterTestament, RealmLink } from './cluster.js';
 import { describeRegistration } from './dealer.js';
 import type { EventHistory } from './event-history.js';
 import type { Logger } from './logger.js';
@@ -28,6 +29,10 @@ export interface MetaRealm {
   readonly subscriptions: SubscriptionStore;
   readonly registrations: RegistrationStore;
   readonly history: EventHistory;
+  /** Stand-ins of the sessions of other cluster nodes (absent or empty when standalone). */
+  readonly remoteSessions?: ReadonlyMap<number, RealmSession>;
+  /** The cluster, when the router is a node of one: meta events go to every node. */
+  readonly link?: RealmLink | undefined;
 }
 
 /** What the meta stage needs. */
@@ -105,23 +110,51 @@ class MetaLogic {
         if (routed.message.code === Codes.CALL) return this.#call(routed.session, routed.message);
         break;
       case 'meta':
-        return this.#publish(routed.topic, routed.args);
+        // A change about another node's session is that node's to announce, unless the node died.
+        if (!this.#announces(routed.session)) return;
+        return this.#publish(routed.topic, routed.args, undefined, routed.session?.node === undefined);
       case 'joined':
         this.#emit(routed);
         return this.#publish('wamp.session.on_join', [describeSession(routed.session)]);
-      case 'left':
+      case 'left': {
         this.#emit(routed);
-        this.#flushTestaments(routed.session, 'detached', true);
-        this.#flushTestaments(routed.session, 'destroyed', true);
-        this.#testaments.delete(routed.session);
+        const session = routed.session;
+        const announce = this.#announces(session);
+        this.#flushTestaments(session, 'detached', announce);
+        this.#flushTestaments(session, 'destroyed', announce);
+        this.#testaments.delete(session);
+        if (!announce) return;
         // The close reason (a slow consumer's limit, a kill, a cut transport) rides in ArgumentsKw.
-        return this.#publish('wamp.session.on_leave', [routed.session.id, routed.session.authid, routed.session.authrole], { reason: routed.reason });
+        return this.#publish('wamp.session.on_leave', [session.id, session.authid, session.authrole], { reason: routed.reason }, session.node === undefined);
+      }
+      case 'cluster':
+        if (routed.input.type === 'testament' && routed.session !== undefined) return this.#remoteTestament(routed.session, routed.input.testament, routed.input.flush);
+        break;
     }
     this.#emit(routed);
   }
 
-  #publish(topic: string, args: unknown[], kwargs?: Dict): void {
-    emitEvents(this.#realm.subscriptions, { topic, id: randomId(), details: {}, args, kwargs }, this.#emit);
+  /**
+   * Does this node announce what happens to a session? Its own, yes (to every node); one
+   * of another node only when that node died (each survivor to its own subscribers).
+   */
+  #announces(session: RealmSession | undefined): boolean {
+    return session?.node === undefined || (session as { lost?: boolean }).lost === true;
+  }
+
+  /** Publishes a meta event to local subscribers, and with `cluster` to the other nodes too. */
+  #publish(topic: string, args: unknown[], kwargs?: Dict, cluster = true): void {
+    const id = randomId();
+    emitEvents(this.#realm.subscriptions, { topic, id, details: {}, args, kwargs }, this.#emit);
+    if (cluster) this.#realm.link?.publish({ topic, id, details: {}, args, kwargs, payload: undefined, eligibility: undefined });
+  }
+
+  /** Another node's session added or flushed testaments: kept, for the day its node dies. */
+  #remoteTestament(session: RealmSession, testament: ClusterTestament | undefined, flush: Scope | undefined): void {
+    let entry = this.#testaments.get(session);
+    if (entry === undefined) this.#testaments.set(session, (entry = { detached: [], destroyed: [] }));
+    if (flush !== undefined) entry[flush] = [];
+    if (testament !== undefined) entry[testament.scope].push(testament);
   }
 
   #call(caller: RealmSession, message: Message<'CALL'>): void {
@@ -140,15 +173,21 @@ class MetaLogic {
     this.#emit({ kind: 'out', session: caller, message: createMessage('RESULT', { 'CALL.Request': request, Details: {}, Arguments: result === undefined ? [] : [result] }) });
   }
 
+  /** Every session of the realm, on every node. */
+  *#allSessions(): IterableIterator<RealmSession> {
+    yield* this.#realm.sessions.values();
+    if (this.#realm.remoteSessions !== undefined) yield* this.#realm.remoteSessions.values();
+  }
+
   #session(id: number): RealmSession {
-    const session = this.#realm.sessions.get(id);
+    const session = this.#realm.sessions.get(id) ?? this.#realm.remoteSessions?.get(id);
     if (session === undefined) throw new WampError(WampErrors.noSuchSession, [`no session ${id} in realm '${this.#realm.name}'`]);
     return session;
   }
 
   #sessionsWhere(caller: RealmSession, predicate: (s: RealmSession) => boolean): RealmSession[] {
     const out: RealmSession[] = [];
-    for (const s of this.#realm.sessions.values()) if (s !== caller && predicate(s)) out.push(s);
+    for (const s of this.#allSessions()) if (s !== caller && predicate(s)) out.push(s);
     return out;
   }
 
@@ -165,8 +204,11 @@ class MetaLogic {
     if (entry !== undefined) entry[scope] = [];
     if (publish) {
       for (const t of list) {
-        const details: Dict = {};
-        emitEvents(this.#realm.subscriptions, { topic: t.topic, id: randomId(), details, args: t.args, kwargs: t.kwargs, eligibility: eligibilityOf(t.options) }, this.#emit);
+        const id = randomId();
+        const eligibility = eligibilityOf(t.options);
+        emitEvents(this.#realm.subscriptions, { topic: t.topic, id, details: {}, args: t.args, kwargs: t.kwargs, eligibility }, this.#emit);
+        // A local session's testaments reach every node; a dead node's, each survivor publishes to its own subscribers.
+        if (session.node === undefined) this.#realm.link?.publish({ topic: t.topic, id, details: {}, args: t.args, kwargs: t.kwargs, payload: undefined, eligibility });
       }
     }
     return list.length;
@@ -180,6 +222,7 @@ class MetaLogic {
     const store = this.#realm.subscriptions;
     const sub = store.byId(id)!;
     const { deleted } = store.unsubscribe(session, sub);
+    if (deleted) this.#realm.link?.unlisten(sub.topic, sub.match);
     if (session.supports('subscriber', 'subscription_revocation')) {
       this.#emit({ kind: 'out', session, message: createMessage('UNSUBSCRIBED', { 'UNSUBSCRIBE.Request': 0, Details: { subscription: id, reason } }) });
     }
@@ -225,8 +268,8 @@ class MetaLogic {
       return out;
     };
     return new Map<string, MetaProcedure>([
-      ['wamp.session.count', (_c, args) => [...realm.sessions.values()].filter(roleFilter(args)).length],
-      ['wamp.session.list', (_c, args) => [...realm.sessions.values()].filter(roleFilter(args)).map((s) => s.id)],
+      ['wamp.session.count', (_c, args) => [...this.#allSessions()].filter(roleFilter(args)).length],
+      ['wamp.session.list', (_c, args) => [...this.#allSessions()].filter(roleFilter(args)).map((s) => s.id)],
       ['wamp.session.get', (_c, args) => describeSession(this.#session(idArg(args, 0, 'session')))],
       [
         'wamp.session.kill',
@@ -254,7 +297,9 @@ class MetaLogic {
           const options = isDict(kwargs['publish_options']) ? kwargs['publish_options'] : {};
           let entry = this.#testaments.get(caller);
           if (entry === undefined) this.#testaments.set(caller, (entry = { detached: [], destroyed: [] }));
-          entry[scope].push({ topic, args: (testamentArgs as unknown[] | null) ?? undefined, kwargs: (testamentKwargs as Dict | null) ?? undefined, options });
+          const testament = { scope, topic, args: (testamentArgs as unknown[] | null) ?? undefined, kwargs: (testamentKwargs as Dict | null) ?? undefined, options } as const;
+          entry[scope].push(testament);
+          this.#realm.link?.testament(caller, testament);
           return undefined;
         },
       ],
@@ -263,6 +308,7 @@ class MetaLogic {
         (caller, _args, kwargs) => {
           const scope = kwargs['scope'] ?? 'destroyed';
           if (scope !== 'destroyed' && scope !== 'detached') throw new WampError(WampErrors.invalidArgument, ['scope must be destroyed or detached']);
+          this.#realm.link?.testament(caller, undefined, scope);
           return this.#flushTestaments(caller, scope, false);
         },
       ],

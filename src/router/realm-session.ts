@@ -18,6 +18,8 @@ export interface RealmSession {
   readonly authprovider: string;
   /** The realm's name. */
   readonly realm: string;
+  /** The cluster node the session is connected to, when that is another node (undefined: this router's own session). */
+  readonly node?: string;
   /** HELLO.Details.roles of the client. */
   readonly roles: Dict;
   /** True until the session has left the realm. */

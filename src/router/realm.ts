@@ -2,6 +2,8 @@ import { Subject } from 'rxjs';
 import type { Subscription as RxSubscription } from 'rxjs';
 import type { WampMessage } from '../protocol/message.js';
 import type { Authenticator } from './auth/authenticator.js';
+import type { ClusterInput, RealmLink, SessionInfo } from './cluster.js';
+import { RemoteSession } from './remote-session.js';
 import { authenticatorFromConfig } from './auth/from-config.js';
 import { authorize } from './authorize.js';
 import { broker } from './broker.js';
@@ -27,6 +29,10 @@ export class Realm {
   readonly sessions = new Map<number, RealmSession>();
   readonly subscriptions = new SubscriptionStore();
   readonly registrations = new RegistrationStore();
+  /** Stand-ins of the sessions of other cluster nodes, by id (empty when standalone). */
+  readonly remoteSessions = new Map<number, RemoteSession>();
+  /** The cluster, when the router is one node of it. */
+  readonly link: RealmLink | undefined;
   /** The events kept for `wamp.subscription.get_events`, per the realm's `history` config. */
   readonly history: EventHistory;
   readonly #inbound = new Subject<Routed>();
@@ -34,13 +40,23 @@ export class Realm {
   /** Routed values waiting while the pipeline is busy: one message at a time, in order. */
   readonly #queue: Routed[] = [];
   #dispatching = false;
+  /** Remote sessions that left recently. */
+  readonly #left = new Set<number>();
 
   /** Decides who may join (from the realm's `auth` config, or the user's own authenticator). */
   readonly authenticator: Authenticator;
   readonly #limits: EffectiveLimits;
 
-  constructor(config: RealmConfig, limits: EffectiveLimits, logger: Logger) {
+  constructor(config: RealmConfig, limits: EffectiveLimits, logger: Logger, link?: RealmLink) {
     this.name = config.name;
+    this.link = link;
+    const defer = (wait: Promise<void>, routed: Routed): void => {
+      // The message runs again once the cluster is ready for it (or could not get ready).
+      const again = (): void => {
+        if (routed.kind !== 'in' || routed.session.open) this.#dispatch(routed);
+      };
+      wait.then(again, again);
+    };
     this.#limits = limits;
     this.authenticator = config.authenticator ?? authenticatorFromConfig(config.auth);
     this.history = new EventHistory(config.history);
@@ -48,8 +64,8 @@ export class Realm {
       .pipe(
         lifecycle({ logger }),
         authorize({ logger, roles: config.roles, authorizer: config.authorizer }),
-        broker({ subscriptions: this.subscriptions, history: this.history, logger }),
-        dealer({ registrations: this.registrations, logger }),
+        broker({ subscriptions: this.subscriptions, history: this.history, logger, cluster: link, defer }),
+        dealer({ registrations: this.registrations, logger, cluster: link, defer, inject: (routed) => this.#dispatch(routed), sessionFor: (info) => this.sessionFor(info) }),
         meta({ realm: this, logger }),
       )
       .subscribe(deliver(logger));
@@ -69,6 +85,7 @@ export class Realm {
   /** A session was welcomed. */
   join(session: RealmSession): void {
     this.sessions.set(session.id, session);
+    this.link?.joined(session);
     this.#dispatch({ kind: 'joined', session });
   }
 
@@ -81,6 +98,81 @@ export class Realm {
   leave(session: RealmSession, reason: string): void {
     if (!this.sessions.delete(session.id)) return;
     this.#dispatch({ kind: 'left', session, reason });
+    this.link?.left(session, reason);
+  }
+
+  /** Something the cluster tells this realm (only with a cluster link). */
+  input(input: ClusterInput): void {
+    switch (input.type) {
+      case 'session-joined':
+        // A join is news from the session's own node: it overrules an earlier loss.
+        this.#left.delete(input.session.id);
+        this.#standIn(input.session);
+        return;
+      case 'session-left': {
+        const proxy = this.remoteSessions.get(input.id);
+        if (proxy === undefined) return;
+        this.remoteSessions.delete(input.id);
+        this.#gone(input.id);
+        proxy.open = false;
+        return this.#dispatch({ kind: 'left', session: proxy, reason: input.reason });
+      }
+      case 'node-down':
+        for (const proxy of [...this.remoteSessions.values()]) {
+          if (proxy.node !== input.node) continue;
+          this.remoteSessions.delete(proxy.id);
+          this.#gone(proxy.id);
+          proxy.open = false;
+          proxy.lost = true;
+          this.#dispatch({ kind: 'left', session: proxy, reason: 'wamp.close.node_lost' });
+        }
+        return;
+      case 'kill':
+        this.sessions.get(input.session)?.goodbye(input.reason, input.message);
+        return;
+      case 'call':
+        return this.#dispatch({ kind: 'cluster', input, session: this.#standIn(input.caller) });
+      case 'reply': {
+        const session = this.sessions.get(input.session);
+        if (session !== undefined) this.#dispatch({ kind: 'cluster', input, session });
+        return;
+      }
+      case 'testament': {
+        const proxy = this.remoteSessions.get(input.session);
+        if (proxy !== undefined) this.#dispatch({ kind: 'cluster', input, session: proxy });
+        return;
+      }
+      case 'registered':
+        return this.#dispatch({ kind: 'cluster', input, session: input.session });
+      default:
+        return this.#dispatch({ kind: 'cluster', input, session: undefined });
+    }
+  }
+
+  /**
+   * The session a cluster description names: a local one, or the stand-in of a session of
+   * another node (created when first heard of; undefined once it has left).
+   */
+  sessionFor(info: SessionInfo): RealmSession | undefined {
+    if (info.node === this.link?.node) return this.sessions.get(info.id);
+    if (this.#left.has(info.id)) return undefined;
+    return this.#standIn(info);
+  }
+
+  /** Remembers (boundedly) that a remote session left, so that late news of it cannot bring it back. */
+  #gone(id: number): void {
+    if (this.#left.size >= 10_000) this.#left.clear();
+    this.#left.add(id);
+  }
+
+  /** The stand-in of a session of another node, created when first heard of. */
+  #standIn(info: SessionInfo): RemoteSession {
+    let proxy = this.remoteSessions.get(info.id);
+    if (proxy === undefined) {
+      proxy = new RemoteSession(this.name, info, this.link!);
+      this.remoteSessions.set(info.id, proxy);
+    }
+    return proxy;
   }
 
   /** Stops the pipeline (after the router has said GOODBYE to every session). */
