@@ -7,3 +7,5 @@ export * from './serve-rawsocket.js';
 export * from './serve-websocket.js';
 export * from './listen.js';
 export * from './router-config.js';
+export { natsCluster } from './cluster/nats-cluster.js';
+export type { NatsClusterOptions } from './cluster/nats-cluster.js';

@@ -10,6 +10,18 @@ export interface RouterFileConfig {
   readonly limits?: RouterLimits;
   /** Log level: debug, info (default), warn, error. */
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Makes the router one node of a cluster over NATS (see `natsCluster()`). */
+  readonly cluster?: ClusterFileConfig;
+}
+
+/** The config file's `cluster` section. */
+export interface ClusterFileConfig {
+  /** NATS server URLs, e.g. `["nats://127.0.0.1:4222"]`. */
+  readonly servers: readonly string[];
+  /** The cluster's name (default `rxwamp`). */
+  readonly name?: string;
+  /** This node's name, unique in the cluster (default: host name and process id). */
+  readonly node?: string;
 }
 
 /** What `npm start` runs with no arguments: realm1 for anonymous peers on ws://127.0.0.1:8080/ws and rs://127.0.0.1:8081. */
@@ -90,6 +102,16 @@ export function parseRouterConfig(value: unknown): RouterFileConfig {
     for (const [key, limit] of Object.entries(limits)) {
       const least = key === 'idleTimeoutMs' ? 0 : Number.MIN_VALUE;
       if (typeof limit !== 'number' || !(limit >= least)) throw new ConfigError(`limits.${key} must be a ${least === 0 ? 'non-negative' : 'positive'} number`);
+    }
+  }
+  const cluster = value['cluster'];
+  if (cluster !== undefined) {
+    if (!isObject(cluster)) throw new ConfigError('cluster must be an object');
+    const servers = cluster['servers'];
+    if (!Array.isArray(servers) || servers.length === 0 || !servers.every((s) => typeof s === 'string')) throw new ConfigError('cluster.servers must be a non-empty list of NATS URLs');
+    for (const key of ['name', 'node'] as const) {
+      const name = cluster[key];
+      if (name !== undefined && (typeof name !== 'string' || !/^[A-Za-z0-9_-]+$/.test(name))) throw new ConfigError(`cluster.${key} may contain only letters, digits, '_' and '-'`);
     }
   }
   const logLevel = value['logLevel'];
