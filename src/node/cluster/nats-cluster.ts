@@ -40,7 +40,7 @@ export interface NatsClusterOptions {
   readonly node?: string;
   /** Milliseconds between heartbeats (default 1,000); a node silent for 3.5 heartbeats is taken for dead. */
   readonly heartbeatMs?: number;
-  /** Replicas of the key-value buckets on a NATS cluster (default 1). */
+  /** Replicas of the key-value buckets on a NATS cluster (default: as many servers as listed, at most 3). */
   readonly replicas?: number;
   /** Where the link logs joins, losses and failures (default: the router's silence). */
   readonly logger?: Logger;
@@ -346,9 +346,12 @@ class NatsCluster implements ClusterLink {
   async #join(rejoin: boolean): Promise<void> {
     const nc = this.#nc!;
     const kvm = new Kvm(nc);
-    const replicas = this.#options.replicas ?? 1;
-    const registrations = await kvm.create(`${this.#bucketPrefix}_registrations`, { history: 1, replicas });
-    this.#retained = await kvm.create(`${this.#bucketPrefix}_retained`, { history: 1, replicas });
+    const listed = typeof this.#options.servers === 'string' ? this.#options.servers.split(',').length : this.#options.servers.length;
+    const replicas = this.#options.replicas ?? Math.min(3, listed);
+    // A bucket that exists already (made by another node, perhaps with other settings) is opened as it is.
+    const bucket = (name: string): Promise<KV> => kvm.create(name, { history: 1, replicas }).catch(() => kvm.open(name));
+    const registrations = await bucket(`${this.#bucketPrefix}_registrations`);
+    this.#retained = await bucket(`${this.#bucketPrefix}_retained`);
     this.#registrations = new RegistrationBucket(registrations);
     for (const watch of this.#watches) watch.stop();
     this.#watches = [];
