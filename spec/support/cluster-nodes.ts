@@ -19,6 +19,8 @@ export interface ClusterNode {
   stop(): Promise<void>;
   /** SIGKILL and wait. */
   kill(): Promise<void>;
+  /** Resolves at the next log line (stderr, JSON) of this event, e.g. `cluster_ready` (needs --log-level info). */
+  nextLog(event: string): Promise<Record<string, unknown>>;
 }
 
 /** Starts a node of cluster `cluster` on the given NATS servers; resolves once it printed its listening lines (it is ready then). */
@@ -28,7 +30,21 @@ export function startClusterNode(servers: string, cluster: string, name: string,
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stdout: string[] = [];
   const stderr: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
+  const waiters: Array<{ event: string; resolve: (fields: Record<string, unknown>) => void }> = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    stderr.push(line);
+    let fields: Record<string, unknown>;
+    try {
+      fields = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    for (const waiter of waiters.splice(0)) {
+      if (waiter.event === fields['event']) waiter.resolve(fields);
+      else waiters.push(waiter);
+    }
+  });
+  const nextLog = (event: string) => new Promise<Record<string, unknown>>((resolve) => waiters.push({ event, resolve }));
   const urls: string[] = [];
   const stopWith = async (signal: NodeJS.Signals): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
@@ -49,6 +65,7 @@ export function startClusterNode(servers: string, cluster: string, name: string,
           exited,
           stop: () => stopWith('SIGTERM'),
           kill: () => stopWith('SIGKILL'),
+          nextLog,
         });
       }
     });
