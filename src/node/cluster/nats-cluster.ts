@@ -349,7 +349,17 @@ class NatsCluster implements ClusterLink {
     const listed = typeof this.#options.servers === 'string' ? this.#options.servers.split(',').length : this.#options.servers.length;
     const replicas = this.#options.replicas ?? Math.min(3, listed);
     // A bucket that exists already (made by another node, perhaps with other settings) is opened as it is.
-    const bucket = (name: string): Promise<KV> => kvm.create(name, { history: 1, replicas }).catch(() => kvm.open(name));
+    const bucket = async (name: string): Promise<KV> => {
+      // A fresh NATS cluster elects its JetStream leader a moment after it accepts clients: try again for a while.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await kvm.create(name, { history: 1, replicas }).catch(() => kvm.open(name));
+        } catch (error) {
+          if (attempt >= 60 || this.#closing) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
+    };
     const registrations = await bucket(`${this.#bucketPrefix}_registrations`);
     this.#retained = await bucket(`${this.#bucketPrefix}_retained`);
     this.#registrations = new RegistrationBucket(registrations);
