@@ -90,6 +90,8 @@ export type ClusterInput =
   | { readonly type: 'revoked'; readonly session: number; readonly registration: number }
   /** A CALL (first or progressive) or CANCEL of a caller on another node, for a callee of this node. */
   | { readonly type: 'call'; readonly caller: SessionInfo; readonly message: Message<'CALL'> | Message<'CANCEL'>; readonly registration: number; readonly callee: number }
+  /** The answer to a probe: which of the asked calls their callee's node still serves. */
+  | { readonly type: 'probed'; readonly calls: ReadonlyArray<readonly [number, number]>; readonly serving: readonly boolean[] }
   /** A RESULT or ERROR for a local caller from a callee on another node. */
   | { readonly type: 'reply'; readonly session: number; readonly message: Message<'RESULT'> | Message<'ERROR'> }
   /** The meta API of another node ends a local session. */
@@ -135,6 +137,13 @@ export interface RealmLink {
   kill(node: string, session: number, reason: string, message: string | undefined): void;
   /** Settles once everything NATS had for this node before now has arrived (a CALL that found nothing looks again after it). */
   sync(): Promise<void>;
+  /**
+   * Asks a node which of these calls (caller session id, CALL request id) it is still
+   * serving: a call NATS lost on its way (the callee's node was briefly cut off) would
+   * otherwise wait forever. Resolves with one answer per call; all true when the node
+   * cannot be asked (then nothing is failed on guesswork).
+   */
+  probe(node: string, calls: ReadonlyArray<readonly [number, number]>): Promise<boolean[]>;
 }
 
 /** What the router offers a cluster link: a way into its realms, and its local state to re-announce. */
@@ -143,6 +152,8 @@ export interface ClusterHost {
   input(realm: string, input: ClusterInput): boolean;
   /** The local sessions of every realm, to announce when (re)joining. */
   localSessions(): Iterable<RealmSession>;
+  /** Is this node serving a call of this remote caller (session id, CALL request id) in this realm? */
+  serving(realm: string, caller: number, request: number): boolean;
   /** The registrations of local callees, to re-establish when NATS returns. */
   localRegistrations(): Iterable<{ readonly realm: string; readonly session: RealmSession; readonly procedure: string; readonly match: MatchPolicy; readonly invoke: InvocationPolicy; readonly discloseCaller: boolean; readonly id: number }>;
 }

@@ -30,6 +30,8 @@ export interface DealerContext {
   readonly defer?: (wait: Promise<void>, routed: Routed) => void;
   /** Runs a message through the realm's pipeline later (the cluster's answer to a REGISTER). */
   readonly inject?: (routed: Routed) => void;
+  /** Where the dealer notes the calls of remote callers it serves (`caller:request`), for probes. */
+  readonly servingRemote?: Set<string>;
   /** The session a cluster description names (local, or a stand-in), undefined when it is gone. */
   readonly sessionFor?: (info: SessionInfo) => RealmSession | undefined;
 }
@@ -48,7 +50,12 @@ interface PendingCall {
   timer: Subscription | undefined;
   /** The callee is on another node: that node's dealer invokes it and answers here. */
   readonly remote: boolean;
+  /** When a remote call was forwarded (ms since the epoch), for probing calls that take long. */
+  readonly sentAt?: number;
 }
+
+/** A remote call unanswered this long is probed: does its callee's node still serve it? */
+const PROBE_AFTER_MS = 2_000;
 
 /** Invocations a callee has been sent, by INVOCATION.Request. */
 interface CalleeCalls {
@@ -84,6 +91,8 @@ class DealerLogic {
   readonly #remoteByCallee = new Map<RealmSession, Set<PendingCall>>();
   /** CALLs that found no registration and looked again after a cluster sync. */
   readonly #retried = new WeakSet<Routed>();
+  /** The periodic probe of long-unanswered remote calls, while there are any. */
+  #prober: Subscription | undefined;
 
   constructor(context: DealerContext, emit: Emit) {
     this.#store = context.registrations;
@@ -137,6 +146,16 @@ class DealerLogic {
         return this.#remoteCall(session!, input.message, input.registration, input.callee);
       case 'reply':
         return this.#reply(session!, input.message);
+      case 'probed':
+        input.calls.forEach(([caller, request], i) => {
+          if (input.serving[i] === true) return;
+          for (const [session, calls] of this.#byCaller) {
+            if (session.id !== caller) continue;
+            const call = calls.get(request);
+            if (call?.remote === true) this.#fail(call, WampErrors.canceled, `the call was lost on its way to node '${call.callee.node ?? ''}'`);
+          }
+        });
+        return;
       case 'link-down':
         for (const calls of [...this.#remoteByCallee.values()]) {
           for (const call of [...calls]) this.#fail(call, WampErrors.canceled, 'the cluster link is down');
@@ -215,6 +234,7 @@ class DealerLogic {
     for (const calls of this.#byCaller.values()) for (const call of calls.values()) call.timer?.unsubscribe();
     this.#byCaller.clear();
     this.#remoteByCallee.clear();
+    this.#prober?.unsubscribe();
     this.#byCallee.clear();
   }
 
@@ -311,6 +331,7 @@ class DealerLogic {
     if (calls === undefined) this.#byCaller.set(caller, (calls = new Map()));
     calls.set(request, call);
     calleeCalls.pending.set(invocation, call);
+    if (caller.node !== undefined) this.#context.servingRemote?.add(`${caller.id}:${request}`);
 
     const details: Dict = {};
     if (registration.match !== 'exact') details['procedure'] = procedure;
@@ -344,13 +365,42 @@ class DealerLogic {
       return this.#emit(explainedError(caller, Codes.CALL, request, WampErrors.unavailable, `the callee of '${message.fields.Procedure}' is on node '${callee.node!}', and the cluster link is down`));
     }
     const receiveProgress = message.callerCanReceiveProgress();
-    const call: PendingCall = { caller, request, callee, invocation: 0, registration: registration.id, receiveProgress, invocationsOpen: message.isProgress(), timer: undefined, remote: true };
+    const call: PendingCall = { caller, request, callee, invocation: 0, registration: registration.id, receiveProgress, invocationsOpen: message.isProgress(), timer: undefined, remote: true, sentAt: Date.now() };
     if (calls === undefined) this.#byCaller.set(caller, (calls = new Map()));
     calls.set(request, call);
     let remote = this.#remoteByCallee.get(callee);
     if (remote === undefined) this.#remoteByCallee.set(callee, (remote = new Set()));
     remote.add(call);
     this.#startTimer(call, message.fields.Options);
+    this.#armProber();
+  }
+
+  #armProber(): void {
+    if (this.#prober !== undefined) return;
+    this.#prober = this.#scheduler.schedule(() => {
+      this.#prober = undefined;
+      this.#probe();
+      if (this.#remoteByCallee.size > 0) this.#armProber();
+    }, PROBE_AFTER_MS);
+  }
+
+  /** Asks the callees' nodes about remote calls unanswered for a while; those NATS lost fail. */
+  #probe(): void {
+    const before = Date.now() - PROBE_AFTER_MS;
+    const byNode = new Map<string, Array<readonly [number, number]>>();
+    for (const calls of this.#remoteByCallee.values()) {
+      for (const call of calls) {
+        if ((call.sentAt ?? 0) > before) continue;
+        const node = call.callee.node!;
+        let asked = byNode.get(node);
+        if (asked === undefined) byNode.set(node, (asked = []));
+        asked.push([call.caller.id, call.request]);
+      }
+    }
+    const inject = this.#context.inject!;
+    for (const [node, calls] of byNode) {
+      void this.#cluster!.probe(node, calls).then((serving) => inject({ kind: 'cluster', input: { type: 'probed', calls, serving }, session: undefined }));
+    }
   }
 
   /** A further CALL with the request id of an open progressive call invocation. */
@@ -458,6 +508,7 @@ class DealerLogic {
       return;
     }
     this.#byCallee.get(call.callee)?.pending.delete(call.invocation);
+    if (call.caller.node !== undefined) this.#context.servingRemote?.delete(`${call.caller.id}:${call.request}`);
   }
 
   /** A session left: its calls are interrupted, its invocations fail, its registrations go (forgetSession). */

@@ -33,6 +33,8 @@ export class Realm {
   readonly remoteSessions = new Map<number, RemoteSession>();
   /** The cluster, when the router is one node of it. */
   readonly link: RealmLink | undefined;
+  /** Calls of callers on other nodes that local callees serve, as `caller:request` (written by the dealer). */
+  readonly servingRemote = new Set<string>();
   /** The events kept for `wamp.subscription.get_events`, per the realm's `history` config. */
   readonly history: EventHistory;
   readonly #inbound = new Subject<Routed>();
@@ -65,7 +67,7 @@ export class Realm {
         lifecycle({ logger }),
         authorize({ logger, roles: config.roles, authorizer: config.authorizer }),
         broker({ subscriptions: this.subscriptions, history: this.history, logger, cluster: link, defer }),
-        dealer({ registrations: this.registrations, logger, cluster: link, defer, inject: (routed) => this.#dispatch(routed), sessionFor: (info) => this.sessionFor(info) }),
+        dealer({ registrations: this.registrations, logger, cluster: link, defer, inject: (routed) => this.#dispatch(routed), servingRemote: this.servingRemote, sessionFor: (info) => this.sessionFor(info) }),
         meta({ realm: this, logger }),
       )
       .subscribe(deliver(logger));

@@ -75,6 +75,7 @@ export class Router {
         realm?.input(input);
         return realm !== undefined;
       },
+      serving: (name, caller, request) => this.#realms.get(name)?.servingRemote.has(`${caller}:${request}`) === true,
       localSessions: () => [...this.#realms.values()].flatMap((realm) => [...realm.sessions.values()]),
       localRegistrations: () =>
         [...this.#realms.values()].flatMap((realm) =>

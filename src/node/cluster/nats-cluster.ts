@@ -250,6 +250,20 @@ class NatsCluster implements ClusterLink {
     return within(nc.flush(), FLUSH_TIMEOUT_MS, undefined).catch(() => undefined);
   }
 
+  /** Asks a node which calls it still serves; all true when it cannot answer (nothing is failed on guesswork). */
+  async probe(node: string, realm: string, calls: ReadonlyArray<readonly [number, number]>): Promise<boolean[]> {
+    const nc = this.#nc;
+    const unknown = calls.map(() => true);
+    if (nc === undefined || nc.isClosed() || this.#state.value === 'disconnected') return unknown;
+    try {
+      const answer = await nc.request(`${this.#base}.n.${node}`, pack({ t: 'probe', realm, calls: calls as unknown as Dict }), { timeout: FLUSH_TIMEOUT_MS });
+      const serving = unpack(answer.data)?.['serving'];
+      return Array.isArray(serving) && serving.length === calls.length ? serving.map((v) => v === true) : unknown;
+    } catch {
+      return unknown;
+    }
+  }
+
   testament(session: RealmSession, testament: ClusterTestament | undefined, flush: 'detached' | 'destroyed' | undefined): void {
     let list = this.#testaments.get(session) ?? [];
     if (flush !== undefined) list = list.filter((t) => t.scope !== flush);
@@ -317,7 +331,7 @@ class NatsCluster implements ClusterLink {
     on(`${this.#base}.snap`, (_v, msg) => msg.respond(pack(this.#snapshot())));
     on(`${this.#base}.r`, (v) => this.#onRegistration(String(v['key']), Number(v['rev']), optional(v['rec']) as Revision['registration']));
     on(`${this.#base}.ret`, (v) => this.#onRetained(v));
-    on(`${this.#base}.n.${this.node}`, (v) => this.#onDirect(v));
+    on(`${this.#base}.n.${this.node}`, (v, msg) => this.#onDirect(v, msg));
   }
 
   async #followStatus(nc: NatsConnection): Promise<void> {
@@ -590,7 +604,7 @@ class NatsCluster implements ClusterLink {
     };
   }
 
-  #onDirect(value: Dict): void {
+  #onDirect(value: Dict, msg: Msg): void {
     const realm = String(value['realm']);
     const host = this.#host;
     if (host === undefined) return;
@@ -607,6 +621,12 @@ class NatsCluster implements ClusterLink {
         const message = messageOf(value['msg']);
         if (message === undefined || (message.code !== Codes.RESULT && message.code !== Codes.ERROR)) return;
         host.input(realm, { type: 'reply', session: Number(value['session']), message });
+        return;
+      }
+      case 'probe': {
+        const calls = Array.isArray(value['calls']) ? (value['calls'] as unknown[]) : [];
+        const serving = calls.map((c) => Array.isArray(c) && host.serving(realm, Number(c[0]), Number(c[1])));
+        msg.respond(pack({ serving }));
         return;
       }
       case 'kill':
@@ -703,5 +723,9 @@ class NatsRealmLink implements RealmLink {
 
   sync(): Promise<void> {
     return this.cluster.sync();
+  }
+
+  probe(node: string, calls: ReadonlyArray<readonly [number, number]>): Promise<boolean[]> {
+    return this.cluster.probe(node, this.name, calls);
   }
 }

@@ -20,6 +20,21 @@ export interface Revision {
 }
 
 const ATTEMPTS = 50;
+/** JetStream answers "unavailable" for a few seconds while a NATS cluster elects a new leader: that long, it is asked again. */
+const TRANSIENT_RETRIES = 60;
+const TRANSIENT_PAUSE_MS = 250;
+
+/** Runs one read-modify-write attempt again while JetStream is briefly unavailable; conflicts are the caller's to handle. */
+async function patiently<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (isConflict(error) || tries >= TRANSIENT_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, TRANSIENT_PAUSE_MS));
+    }
+  }
+}
 
 function isConflict(error: unknown): boolean {
   const text = error instanceof Error ? error.message : String(error);
@@ -46,7 +61,7 @@ export class RegistrationBucket {
   /** Adds a callee (creating the registration, or joining a shared one whose policy matches). */
   async add(key: string, fresh: Omit<StoredRegistration, 'callees'>, callee: StoredCallee, isDead: (c: StoredCallee) => boolean): Promise<{ outcome: RegisterOutcome; written?: Revision }> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const entry = await this.kv.get(key);
+      const entry = await patiently(() => this.kv.get(key));
       const current = registrationOf(entry);
       const callees = (current?.callees ?? []).filter((c) => !isDead(c));
       let next: StoredRegistration;
@@ -63,7 +78,7 @@ export class RegistrationBucket {
         next = { ...current, callees: [...callees, callee] };
       }
       try {
-        const revision = entry === null ? await this.kv.create(key, pack(next as never)) : await this.kv.update(key, pack(next as never), entry.revision);
+        const revision = await patiently(() => (entry === null ? this.kv.create(key, pack(next as never)) : this.kv.update(key, pack(next as never), entry.revision)));
         return { outcome: { ok: true, registration: next }, written: { key, revision, registration: next } };
       } catch (error) {
         if (!isConflict(error)) throw error;
@@ -75,12 +90,12 @@ export class RegistrationBucket {
   /** Removes the callees `drop` picks from one registration; undefined when nothing changed. */
   async remove(key: string, drop: (c: StoredCallee) => boolean): Promise<Revision | undefined> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const entry = await this.kv.get(key);
+      const entry = await patiently(() => this.kv.get(key));
       const current = registrationOf(entry);
       if (entry === null || current === undefined || !current.callees.some(drop)) return undefined;
       const next: StoredRegistration = { ...current, callees: current.callees.filter((c) => !drop(c)) };
       try {
-        const revision = await this.kv.update(key, pack(next as never), entry.revision);
+        const revision = await patiently(() => this.kv.update(key, pack(next as never), entry.revision));
         return { key, revision, registration: next.callees.length > 0 ? next : undefined };
       } catch (error) {
         if (!isConflict(error)) throw error;
