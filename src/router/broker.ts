@@ -67,6 +67,8 @@ class BrokerLogic {
   readonly #defer: ((wait: Promise<void>, routed: Routed) => void) | undefined;
   /** The NATS route of each local subscription, to deliver an arriving event once per subscription. */
   readonly #routes = new WeakMap<Subscription, string>();
+  /** Publications from other nodes recently kept in the history. */
+  readonly #recorded = new Set<number>();
 
   constructor(context: BrokerContext, emit: Emit) {
     this.#store = context.subscriptions;
@@ -114,6 +116,13 @@ class BrokerLogic {
       this.#emit({ kind: 'fanout', sessions: receivers, except: undefined, message: event });
     });
     if (p.retain === true) this.#retained.set(topic, { topic, publication: p.id, details, args, kwargs, payload, eligible: eligibility ?? {} });
+    // One publication may arrive on several routes of this node: the history keeps it once.
+    if (this.#history !== undefined && route !== '' && !this.#recorded.has(p.id)) {
+      if (this.#recorded.size >= 1_000) this.#recorded.clear();
+      this.#recorded.add(p.id);
+      const publisher = details['publisher'] as number | undefined;
+      this.#history.record({ timestamp: new Date().toISOString(), topic, publication: p.id, args: args ?? [], kwargs: kwargs ?? {}, ...(publisher !== undefined ? { publisher } : {}) });
+    }
   }
 
   #routeOf(subscription: Subscription): string {
