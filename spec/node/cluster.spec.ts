@@ -163,6 +163,19 @@ describe('a cluster of three rxwamp-router processes on one nats-server', () => 
   );
 
   it(
+    'fails a call too large for NATS (1 MiB by default) with payload_size_exceeded rather than losing it',
+    async () => {
+      const callee = (await joined(a)).client;
+      const caller = (await joined(b)).client;
+      await firstKeeping(callee.register('com.rpc.size', (args) => (args[0] as string).length));
+      expect((await lastValueFrom(caller.call('com.rpc.size', ['x'.repeat(1000)]))).args[0]).toBe(1000);
+      const error = (await lastValueFrom(caller.call('com.rpc.size', ['x'.repeat(1_500_000)])).catch((e: unknown) => e)) as WampError;
+      expect(error.uri).toBe('wamp.error.payload_size_exceeded');
+    },
+    TIMEOUT,
+  );
+
+  it(
     'applies shared registration policies across the callees of all nodes',
     async () => {
       const onA = await joined(a);

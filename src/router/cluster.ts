@@ -66,6 +66,9 @@ export interface ClusterTestament {
   readonly options: Dict;
 }
 
+/** What became of a message for another node. */
+export type ForwardOutcome = 'sent' | 'down' | 'too-large';
+
 /** The answer of the cluster to a REGISTER. */
 export type RegisterOutcome =
   | { readonly ok: true; readonly registration: ClusterRegistration }
@@ -129,8 +132,8 @@ export interface RealmLink {
   register(session: RealmSession, procedure: string, match: MatchPolicy, invoke: InvocationPolicy, discloseCaller: boolean, id: number): Promise<RegisterOutcome>;
   /** Removes a local callee cluster-wide. */
   unregister(session: RealmSession, procedure: string, match: MatchPolicy): void;
-  /** Forwards a CALL or CANCEL to the callee's node; false when the link is down. */
-  forward(node: string, caller: RealmSession, message: Message<'CALL'> | Message<'CANCEL'>, registration: number, callee: number): boolean;
+  /** Forwards a CALL or CANCEL to the callee's node: `sent`, `down` (the link is down) or `too-large` (beyond what NATS carries). */
+  forward(node: string, caller: RealmSession, message: Message<'CALL'> | Message<'CANCEL'>, registration: number, callee: number): ForwardOutcome;
   /** Sends a RESULT or ERROR to a caller on another node. */
   reply(node: string, session: number, message: Message<'RESULT'> | Message<'ERROR'>): void;
   /** Asks another node to end one of its sessions (meta API kill). */

@@ -361,7 +361,11 @@ class DealerLogic {
   /** A call to a callee on another node: its node invokes it; this node keeps the call for timeout, cancel and failure. */
   #forward(caller: RealmSession, message: Message<'CALL'>, registration: Registration, callee: RealmSession, calls: Map<number, PendingCall> | undefined): void {
     const request = message.fields.Request;
-    if (!this.#cluster!.forward(callee.node!, caller, message, registration.id, callee.id)) {
+    const sent = this.#cluster!.forward(callee.node!, caller, message, registration.id, callee.id);
+    if (sent === 'too-large') {
+      return this.#emit(explainedError(caller, Codes.CALL, request, WampErrors.payloadSizeExceeded, `the call exceeds the largest message NATS carries to the callee's node`));
+    }
+    if (sent === 'down') {
       return this.#emit(explainedError(caller, Codes.CALL, request, WampErrors.unavailable, `the callee of '${message.fields.Procedure}' is on node '${callee.node!}', and the cluster link is down`));
     }
     const receiveProgress = message.callerCanReceiveProgress();
@@ -411,7 +415,8 @@ class DealerLogic {
     const progress = message.isProgress();
     call.invocationsOpen = progress;
     if (call.remote) {
-      if (!this.#cluster!.forward(call.callee.node!, call.caller, message, call.registration, call.callee.id)) this.#fail(call, WampErrors.canceled, 'the cluster link is down');
+      const sent = this.#cluster!.forward(call.callee.node!, call.caller, message, call.registration, call.callee.id);
+      if (sent !== 'sent') this.#fail(call, sent === 'down' ? WampErrors.canceled : WampErrors.payloadSizeExceeded, sent === 'down' ? 'the cluster link is down' : 'a part of the call exceeds the largest message NATS carries');
       return;
     }
     const { Arguments: args, ArgumentsKw: kwargs } = message.fields;
@@ -467,7 +472,7 @@ class DealerLogic {
     if (call === undefined) return;
     if (call.remote) {
       // The callee's node applies the mode and answers.
-      if (!this.#cluster!.forward(call.callee.node!, caller, message, call.registration, call.callee.id)) this.#fail(call, WampErrors.canceled, 'call canceled (the cluster link is down)');
+      if (this.#cluster!.forward(call.callee.node!, caller, message, call.registration, call.callee.id) !== 'sent') this.#fail(call, WampErrors.canceled, 'call canceled (the cluster link is down)');
       return;
     }
     const requested = message.fields.Options['mode'];

@@ -28,5 +28,5 @@ export { ROUTER_ROLES } from './router-roles.js';
 export { jsonLogger, silentLogger } from './logger.js';
 export type { LogLevel, Logger } from './logger.js';
 export * from './auth/index.js';
-export type { ClusterCallee, ClusterHost, ClusterInput, ClusterLink, ClusterPublication, ClusterRegistration, ClusterState, ClusterTestament, RealmLink, RegisterOutcome, SessionInfo } from './cluster.js';
+export type { ClusterCallee, ClusterHost, ForwardOutcome, ClusterInput, ClusterLink, ClusterPublication, ClusterRegistration, ClusterState, ClusterTestament, RealmLink, RegisterOutcome, SessionInfo } from './cluster.js';
 export { RemoteSession } from './remote-session.js';

@@ -7,6 +7,7 @@ import type { KV } from '@nats-io/kv';
 import { BehaviorSubject, distinctUntilChanged } from 'rxjs';
 import type { Observable } from 'rxjs';
 import type { Dict } from '../../protocol/dict.js';
+import { createMessage } from '../../protocol/message.js';
 import type { Message } from '../../protocol/message.js';
 import { Codes } from '../../protocol/message-table.js';
 import type { MatchPolicy } from '../../protocol/uri.js';
@@ -16,6 +17,7 @@ import type {
   ClusterPublication,
   ClusterState,
   ClusterTestament,
+  ForwardOutcome,
   RealmLink,
   RegisterOutcome,
   SessionInfo,
@@ -183,18 +185,26 @@ class NatsCluster implements ClusterLink {
 
   // ---- what the realm links use ----
 
-  publish(subject: string, value: Dict): void {
+  /** Publishes to NATS: `down` while the link is, `too-large` beyond the server's max_payload. */
+  publish(subject: string, value: Dict): ForwardOutcome {
     const nc = this.#nc;
-    if (nc === undefined || nc.isClosed() || this.#state.value === 'disconnected') return;
+    if (nc === undefined || nc.isClosed() || this.#state.value === 'disconnected') return 'down';
+    const bytes = pack(value);
+    if (bytes.length > (nc.info?.max_payload ?? Infinity)) {
+      this.#logger.log('warn', 'cluster_message_too_large', { subject, bytes: bytes.length, max: nc.info?.max_payload });
+      return 'too-large';
+    }
     try {
-      nc.publish(subject, pack(value));
+      nc.publish(subject, bytes);
+      return 'sent';
     } catch (error) {
       this.#logger.log('warn', 'cluster_publish_failed', { subject, error: errorText(error) });
+      return 'down';
     }
   }
 
   #publish(subject: string, value: Dict): void {
-    this.publish(subject, value);
+    void this.publish(subject, value);
   }
 
   get base(): string {
@@ -205,11 +215,9 @@ class NatsCluster implements ClusterLink {
     return this.#incarnation;
   }
 
-  /** Sends to another node; false when the link is down. */
-  toNode(node: string, value: Dict): boolean {
-    if (this.#nc === undefined || this.#nc.isClosed() || this.#state.value === 'disconnected') return false;
-    this.publish(`${this.#base}.n.${node}`, value);
-    return true;
+  /** Sends to another node. */
+  toNode(node: string, value: Dict): ForwardOutcome {
+    return this.publish(`${this.#base}.n.${node}`, value);
   }
 
   /** Makes this node hear a route; a promise while NATS does not yet hold the interest. */
@@ -709,16 +717,20 @@ class NatsRealmLink implements RealmLink {
     this.cluster.unregister(session, procedure, match);
   }
 
-  forward(node: string, caller: RealmSession, message: Message<'CALL'> | Message<'CANCEL'>, registration: number, callee: number): boolean {
+  forward(node: string, caller: RealmSession, message: Message<'CALL'> | Message<'CANCEL'>, registration: number, callee: number): ForwardOutcome {
     return this.cluster.toNode(node, { t: 'call', realm: this.name, inc: this.cluster.incarnation, caller: sessionInfo(this.node, caller) as unknown as Dict, msg: message.toArray(), reg: registration, callee });
   }
 
   reply(node: string, session: number, message: Message<'RESULT'> | Message<'ERROR'>): void {
-    this.cluster.toNode(node, { t: 'reply', realm: this.name, session, msg: message.toArray() });
+    if (this.cluster.toNode(node, { t: 'reply', realm: this.name, session, msg: message.toArray() }) !== 'too-large') return;
+    // The caller must not wait for an answer NATS cannot carry: it learns why instead.
+    const request = message.code === Codes.RESULT ? message.fields['CALL.Request'] : message.fields['REQUEST.Request'];
+    const error = createMessage('ERROR', { 'REQUEST.Type': Codes.CALL, 'REQUEST.Request': request, Details: {}, Error: 'wamp.error.payload_size_exceeded', Arguments: ['the result exceeds the largest message NATS carries between nodes'] });
+    this.cluster.toNode(node, { t: 'reply', realm: this.name, session, msg: error.toArray() });
   }
 
   kill(node: string, session: number, reason: string, message: string | undefined): void {
-    this.cluster.toNode(node, { t: 'kill', realm: this.name, session, reason, message });
+    void this.cluster.toNode(node, { t: 'kill', realm: this.name, session, reason, message });
   }
 
   sync(): Promise<void> {
