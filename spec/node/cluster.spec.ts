@@ -304,6 +304,32 @@ describe('a cluster of three rxwamp-router processes on one nats-server', () => 
   );
 
   it(
+    'answers the subscription meta API for the whole cluster: one id per pattern, subscribers of every node',
+    async () => {
+      const onA = await joined(a);
+      const onB = await joined(b);
+      const asker = (await joined(c)).client;
+      onA.client.subscribe('com.metasub.topic').subscribe();
+      onB.client.subscribe('com.metasub.topic').subscribe();
+      onA.client.subscribe('com.metasub', { match: 'prefix' }).subscribe();
+      await Promise.all([settled(onA.client), settled(onB.client)]);
+      const id = (await lastValueFrom(asker.call('wamp.subscription.lookup', ['com.metasub.topic']))).args[0] as number;
+      expect(id).toEqual(jasmine.any(Number));
+      const subscribers = (await lastValueFrom(asker.call('wamp.subscription.list_subscribers', [id]))).args[0] as number[];
+      expect([...subscribers].sort()).toEqual([onA.id, onB.id].sort());
+      expect((await lastValueFrom(asker.call('wamp.subscription.count_subscribers', [id]))).args[0]).toBe(2);
+      expect(((await lastValueFrom(asker.call('wamp.subscription.get', [id]))).args[0] as { uri: string }).uri).toBe('com.metasub.topic');
+      const matched = (await lastValueFrom(asker.call('wamp.subscription.match', ['com.metasub.topic']))).args[0] as number[];
+      expect(matched.length).toBe(2);
+      expect(matched).toContain(id);
+      const listed = (await lastValueFrom(asker.call('wamp.subscription.list'))).args[0] as { exact: number[]; prefix: number[] };
+      expect(listed.exact).toContain(id);
+      expect(listed.prefix.length).toBeGreaterThanOrEqual(1);
+    },
+    TIMEOUT,
+  );
+
+  it(
     'keeps retained events cluster-wide: a later subscriber on another node gets the last one',
     async () => {
       const publisher = (await joined(a)).client;

@@ -66,6 +66,15 @@ export interface ClusterTestament {
   readonly options: Dict;
 }
 
+/** A subscription as a node describes it to the others (the meta API's cluster-wide view). */
+export interface SubscriptionView {
+  readonly id: number;
+  readonly topic: string;
+  readonly match: MatchPolicy;
+  readonly created: string;
+  readonly subscribers: readonly number[];
+}
+
 /** What became of a message for another node. */
 export type ForwardOutcome = 'sent' | 'down' | 'too-large';
 
@@ -147,6 +156,8 @@ export interface RealmLink {
    * cannot be asked (then nothing is failed on guesswork).
    */
   probe(node: string, calls: ReadonlyArray<readonly [number, number]>): Promise<boolean[]>;
+  /** The subscriptions of this realm on the other nodes (what answers within a second). */
+  subscriptionsElsewhere(): Promise<SubscriptionView[]>;
 }
 
 /** What the router offers a cluster link: a way into its realms, and its local state to re-announce. */
@@ -155,6 +166,8 @@ export interface ClusterHost {
   input(realm: string, input: ClusterInput): boolean;
   /** The local sessions of every realm, to announce when (re)joining. */
   localSessions(): Iterable<RealmSession>;
+  /** This node's subscriptions in a realm, for the meta API of the others. */
+  subscriptions(realm: string): SubscriptionView[];
   /** Is this node serving a call of this remote caller (session id, CALL request id) in this realm? */
   serving(realm: string, caller: number, request: number): boolean;
   /** The registrations of local callees, to re-establish when NATS returns. */

@@ -6,10 +6,10 @@ import { WampCloseReasons, WampError, WampErrors } from '../protocol/errors.js';
 import { randomId } from '../protocol/ids.js';
 import { createMessage } from '../protocol/message.js';
 import type { Message } from '../protocol/message.js';
-import { isValidUri } from '../protocol/uri.js';
+import { isValidUri, uriMatches } from '../protocol/uri.js';
 import type { MatchPolicy } from '../protocol/uri.js';
 import { describeSubscription } from './broker.js';
-import type { ClusterTestament, RealmLink } from './cluster.js';
+import type { ClusterTestament, RealmLink, SubscriptionView } from './cluster.js';
 import { describeRegistration } from './dealer.js';
 import type { EventHistory } from './event-history.js';
 import type { Logger } from './logger.js';
@@ -39,7 +39,12 @@ export interface MetaRealm {
 export interface MetaContext {
   readonly realm: MetaRealm;
   readonly logger: Logger;
+  /** Runs a message through the realm's pipeline later (answers that wait for the cluster). */
+  readonly inject?: (routed: Routed) => void;
 }
+
+/** A subscription lookup of the meta API, over the subscriptions of every node. */
+type SubscriptionQuery = (views: ReadonlyMap<number, SubscriptionView>, args: unknown[]) => unknown;
 
 /** A testament: an event published for a session when it ends (`wamp.session.add_testament`). */
 interface Testament {
@@ -97,11 +102,38 @@ class MetaLogic {
   readonly #emit: Emit;
   readonly #testaments = new Map<RealmSession, Record<Scope, Testament[]>>();
   readonly #procedures: ReadonlyMap<string, MetaProcedure>;
+  readonly #queries: ReadonlyMap<string, SubscriptionQuery>;
+  readonly #inject: ((routed: Routed) => void) | undefined;
 
   constructor(context: MetaContext, emit: Emit) {
     this.#realm = context.realm;
     this.#emit = emit;
+    this.#inject = context.inject;
     this.#procedures = this.#table();
+    this.#queries = subscriptionQueries();
+  }
+
+  /** This node's subscriptions, and with `remote` those of the other nodes, merged by id. */
+  #views(remote: readonly SubscriptionView[] = []): Map<number, SubscriptionView> {
+    const merged = new Map<number, SubscriptionView>();
+    const add = (v: SubscriptionView): void => {
+      const known = merged.get(v.id);
+      merged.set(v.id, known === undefined ? v : { ...known, created: known.created < v.created ? known.created : v.created, subscribers: [...known.subscribers, ...v.subscribers] });
+    };
+    for (const s of this.#realm.subscriptions.all()) add({ id: s.id, topic: s.topic, match: s.match, created: s.created, subscribers: [...s.subscribers].map((x) => x.id) });
+    for (const v of remote) add(v);
+    return merged;
+  }
+
+  #answer(caller: RealmSession, request: number, run: () => unknown, emit: Emit): void {
+    let result: unknown;
+    try {
+      result = run();
+    } catch (error) {
+      if (error instanceof WampError) return emit(errorReply(caller, Codes.CALL, request, error.uri, error.args, error.kwargs));
+      throw error;
+    }
+    emit({ kind: 'out', session: caller, message: createMessage('RESULT', { 'CALL.Request': request, Details: {}, Arguments: result === undefined ? [] : [result] }) });
   }
 
   handle(routed: Routed): void {
@@ -159,9 +191,31 @@ class MetaLogic {
 
   #call(caller: RealmSession, message: Message<'CALL'>): void {
     const { Request: request, Procedure: procedure } = message.fields;
+    const query = this.#queries.get(procedure);
+    if (query !== undefined) {
+      const link = this.#realm.link;
+      const args = message.args;
+      if (link === undefined || this.#inject === undefined) return this.#answer(caller, request, () => query(this.#views(), args), this.#emit);
+      // The other nodes' subscriptions arrive later: the answer enters the pipeline then.
+      const inject = this.#inject;
+      void link.subscriptionsElsewhere().then((remote) => {
+        if (caller.open) this.#answer(caller, request, () => query(this.#views(remote), args), inject);
+      });
+      return;
+    }
     const run = this.#procedures.get(procedure);
     if (run === undefined) {
       return this.#emit(errorReply(caller, Codes.CALL, request, WampErrors.noSuchProcedure, [`no procedure '${procedure}'`]));
+    }
+    const link = this.#realm.link;
+    if (link !== undefined && this.#inject !== undefined && ((procedure.startsWith('wamp.session.') && !procedure.includes('testament')) || procedure.startsWith('wamp.registration.'))) {
+      // News of sessions and registrations of other nodes may still be on its way: answer after a sync.
+      const inject = this.#inject;
+      const { args, kwargs } = message;
+      void link.sync().then(() => {
+        if (caller.open) this.#answer(caller, request, () => run(caller, args, kwargs), inject);
+      });
+      return;
     }
     let result: unknown;
     try {
@@ -328,17 +382,6 @@ class MetaLogic {
       ],
       ['wamp.registration.list_callees', (_c, args) => registration(args).callees.map((c) => c.session.id)],
       ['wamp.registration.count_callees', (_c, args) => registration(args).callees.length],
-      ['wamp.subscription.list', () => byPolicy(realm.subscriptions.all())],
-      ['wamp.subscription.lookup', (_c, args) => realm.subscriptions.lookup(stringArg(args, 0, 'topic'), matchOf(args[1]))?.id ?? null],
-      [
-        'wamp.subscription.match',
-        (_c, args) => {
-          const ids: number[] = [];
-          realm.subscriptions.forEachMatch(stringArg(args, 0, 'topic'), (s) => ids.push(s.id));
-          return ids.length === 0 ? null : ids;
-        },
-      ],
-      ['wamp.subscription.get', (_c, args) => describeSubscription(subscription(args))],
       [
         'wamp.subscription.remove_subscriber',
         (_c, args, kwargs) => {
@@ -363,8 +406,49 @@ class MetaLogic {
           return events.map((e) => ({ ...e, subscription: sub.id }));
         },
       ],
-      ['wamp.subscription.list_subscribers', (_c, args) => [...subscription(args).subscribers].map((s) => s.id)],
-      ['wamp.subscription.count_subscribers', (_c, args) => subscription(args).subscribers.size],
     ]);
   }
+}
+
+/**
+ * The subscription lookups of the meta API, over the subscriptions of every node (ids
+ * agree across a cluster's nodes; subscribers are the union).
+ */
+function subscriptionQueries(): Map<string, SubscriptionQuery> {
+  const byId = (views: ReadonlyMap<number, SubscriptionView>, args: unknown[]): SubscriptionView => {
+    const id = idArg(args, 0, 'subscription');
+    const view = views.get(id);
+    if (view === undefined) throw new WampError(WampErrors.noSuchSubscription, [`no subscription ${id}`]);
+    return view;
+  };
+  return new Map<string, SubscriptionQuery>([
+    [
+      'wamp.subscription.list',
+      (views) => {
+        const out: Record<MatchPolicy, number[]> = { exact: [], prefix: [], wildcard: [] };
+        for (const v of views.values()) out[v.match].push(v.id);
+        return out;
+      },
+    ],
+    [
+      'wamp.subscription.lookup',
+      (views, args) => {
+        const topic = stringArg(args, 0, 'topic');
+        const match = matchOf(args[1]);
+        for (const v of views.values()) if (v.topic === topic && v.match === match) return v.id;
+        return null;
+      },
+    ],
+    [
+      'wamp.subscription.match',
+      (views, args) => {
+        const topic = stringArg(args, 0, 'topic');
+        const ids = [...views.values()].filter((v) => uriMatches(v.topic, v.match, topic)).map((v) => v.id);
+        return ids.length === 0 ? null : ids;
+      },
+    ],
+    ['wamp.subscription.get', (views, args) => { const v = byId(views, args); return { id: v.id, created: v.created, uri: v.topic, match: v.match }; }],
+    ['wamp.subscription.list_subscribers', (views, args) => [...byId(views, args).subscribers]],
+    ['wamp.subscription.count_subscribers', (views, args) => byId(views, args).subscribers.length],
+  ]);
 }

@@ -3,6 +3,7 @@ import type { Subscription as RxSubscription } from 'rxjs';
 import type { WampMessage } from '../protocol/message.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { ClusterInput, RealmLink, SessionInfo } from './cluster.js';
+import { patternId } from './pattern-id.js';
 import { RemoteSession } from './remote-session.js';
 import { authenticatorFromConfig } from './auth/from-config.js';
 import { authorize } from './authorize.js';
@@ -27,7 +28,7 @@ export class Realm {
   readonly name: string;
   /** Established sessions by id. */
   readonly sessions = new Map<number, RealmSession>();
-  readonly subscriptions = new SubscriptionStore();
+  readonly subscriptions: SubscriptionStore;
   readonly registrations = new RegistrationStore();
   /** Stand-ins of the sessions of other cluster nodes, by id (empty when standalone). */
   readonly remoteSessions = new Map<number, RemoteSession>();
@@ -52,6 +53,8 @@ export class Realm {
   constructor(config: RealmConfig, limits: EffectiveLimits, logger: Logger, link?: RealmLink) {
     this.name = config.name;
     this.link = link;
+    // In a cluster, every node gives a pattern's subscription the same id.
+    this.subscriptions = new SubscriptionStore(link === undefined ? undefined : (topic, match) => patternId(config.name, topic, match));
     const defer = (wait: Promise<void>, routed: Routed): void => {
       // The message runs again once the cluster is ready for it (or could not get ready).
       const again = (): void => {
@@ -68,7 +71,7 @@ export class Realm {
         authorize({ logger, roles: config.roles, authorizer: config.authorizer }),
         broker({ subscriptions: this.subscriptions, history: this.history, logger, cluster: link, defer }),
         dealer({ registrations: this.registrations, logger, cluster: link, defer, inject: (routed) => this.#dispatch(routed), servingRemote: this.servingRemote, sessionFor: (info) => this.sessionFor(info) }),
-        meta({ realm: this, logger }),
+        meta({ realm: this, logger, inject: (routed) => this.#dispatch(routed) }),
       )
       .subscribe(deliver(logger));
   }

@@ -75,6 +75,8 @@ export class Router {
         realm?.input(input);
         return realm !== undefined;
       },
+      subscriptions: (name) =>
+        [...(this.#realms.get(name)?.subscriptions.all() ?? [])].map((s) => ({ id: s.id, topic: s.topic, match: s.match, created: s.created, subscribers: [...s.subscribers].map((x) => x.id) })),
       serving: (name, caller, request) => this.#realms.get(name)?.servingRemote.has(`${caller}:${request}`) === true,
       localSessions: () => [...this.#realms.values()].flatMap((realm) => [...realm.sessions.values()]),
       localRegistrations: () =>

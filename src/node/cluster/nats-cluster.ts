@@ -21,6 +21,7 @@ import type {
   RealmLink,
   RegisterOutcome,
   SessionInfo,
+  SubscriptionView,
 } from '../../router/cluster.js';
 import { silentLogger } from '../../router/logger.js';
 import type { Logger } from '../../router/logger.js';
@@ -272,6 +273,24 @@ class NatsCluster implements ClusterLink {
     }
   }
 
+  /** Asks every other live node for its subscriptions in a realm; waits at most a second for the answers. */
+  async subscriptionsElsewhere(realm: string): Promise<SubscriptionView[]> {
+    const nc = this.#nc;
+    const expected = this.#peers.size;
+    if (nc === undefined || nc.isClosed() || this.#state.value === 'disconnected' || expected === 0) return [];
+    const views: SubscriptionView[] = [];
+    try {
+      const replies = await nc.requestMany(`${this.#base}.q`, pack({ realm }), { strategy: 'count', maxMessages: expected, maxWait: 1_000 });
+      for await (const reply of replies) {
+        const list = unpack(reply.data)?.['subscriptions'];
+        if (Array.isArray(list)) views.push(...(list as SubscriptionView[]));
+      }
+    } catch {
+      // Whoever did not answer in time is left out.
+    }
+    return views;
+  }
+
   testament(session: RealmSession, testament: ClusterTestament | undefined, flush: 'detached' | 'destroyed' | undefined): void {
     let list = this.#testaments.get(session) ?? [];
     if (flush !== undefined) list = list.filter((t) => t.scope !== flush);
@@ -337,6 +356,7 @@ class NatsCluster implements ClusterLink {
     on(`${this.#base}.hb`, (v) => this.#onHeartbeat(v));
     on(`${this.#base}.s`, (v) => this.#onSessionNews(v));
     on(`${this.#base}.snap`, (_v, msg) => msg.respond(pack(this.#snapshot())));
+    on(`${this.#base}.q`, (v, msg) => msg.respond(pack({ subscriptions: (this.#host?.subscriptions(String(v['realm'])) ?? []) as unknown as Dict[] })));
     on(`${this.#base}.r`, (v) => this.#onRegistration(String(v['key']), Number(v['rev']), optional(v['rec']) as Revision['registration']));
     on(`${this.#base}.ret`, (v) => this.#onRetained(v));
     on(`${this.#base}.n.${this.node}`, (v, msg) => this.#onDirect(v, msg));
@@ -739,5 +759,9 @@ class NatsRealmLink implements RealmLink {
 
   probe(node: string, calls: ReadonlyArray<readonly [number, number]>): Promise<boolean[]> {
     return this.cluster.probe(node, this.name, calls);
+  }
+
+  subscriptionsElsewhere(): Promise<SubscriptionView[]> {
+    return this.cluster.subscriptionsElsewhere(this.name);
   }
 }
