@@ -173,12 +173,13 @@ class NatsCluster implements ClusterLink {
     for (const timer of this.#timers) clearInterval(timer);
     const nc = this.#nc;
     if (nc === undefined) return;
-    // Unregistrations of the sessions that just left are still on their way.
-    await Promise.allSettled([...this.#pending]);
+    // Unregistrations of the sessions that just left are still on their way (not for long when NATS is away).
+    await within(Promise.allSettled([...this.#pending]), 3 * FLUSH_TIMEOUT_MS, []);
     for (const watch of this.#watches) watch.stop();
     if (!nc.isClosed()) {
       this.#publish(`${this.#base}.hb`, { node: this.node, inc: this.#incarnation, bye: true });
-      await nc.drain().catch(() => undefined);
+      await within(nc.drain().catch(() => undefined), FLUSH_TIMEOUT_MS, undefined);
+      if (!nc.isClosed()) await nc.close().catch(() => undefined);
     }
     this.#state.next('disconnected');
     this.#state.complete();
