@@ -25,6 +25,8 @@ export interface NatsServerOptions {
   readonly port?: number;
   /** JetStream store directory; default: a new temporary one (removed on `remove()`). */
   readonly storeDir?: string;
+  /** Remove the store with the server (true for a store this helper made, also across restarts). */
+  readonly ownsStore?: boolean;
   /** Joins a NATS cluster: this server's name, its route port, and the route URLs of all members. */
   readonly cluster?: { readonly serverName: string; readonly routePort: number; readonly routes: readonly string[] };
 }
@@ -47,6 +49,7 @@ export interface NatsServer {
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
   const port = options.port ?? (await freePort());
   const storeDir = options.storeDir ?? mkdtempSync(join(tmpdir(), 'rxwamp-nats-'));
+  const ownsStore = options.storeDir === undefined || options.ownsStore === true;
   const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir];
   if (options.cluster !== undefined) {
     args.push('--server_name', options.cluster.serverName, '--cluster_name', 'rxwamp-spec', '--cluster', `nats://127.0.0.1:${options.cluster.routePort}`, '--routes', options.cluster.routes.join(','));
@@ -70,12 +73,12 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     url: `nats://127.0.0.1:${port}`,
     port,
     storeDir,
-    options: { ...options, port, storeDir },
+    options: { ...options, port, storeDir, ownsStore },
     stop: () => stopWith('SIGTERM'),
     kill: () => stopWith('SIGKILL'),
     async remove() {
       await stopWith('SIGTERM');
-      if (options.storeDir === undefined) rmSync(storeDir, { recursive: true, force: true });
+      if (ownsStore) rmSync(storeDir, { recursive: true, force: true });
     },
   };
 }
