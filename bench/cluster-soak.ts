@@ -2,11 +2,12 @@
  * `npm run bench:soak`: three `rxwamp-router` nodes on one nats-server; 10,000 calls and
  * 100,000 events across nodes in a mix. Checks that every call is answered and every
  * event reaches every live subscriber exactly once, and reports the nodes' memory after
- * each half (it should stay flat). Needs `npm run build` and `nats-server` on the PATH.
+ * each half (it should stay flat). Needs `nats-server` on the PATH (dist/ is built when stale).
  */
 import { readFileSync } from 'node:fs';
 import { lastValueFrom } from 'rxjs';
 import { WampClient } from '../src/client/wamp-client.js';
+import { ensureBuilt } from '../spec/support/built-package.js';
 import { startClusterNode } from '../spec/support/cluster-nodes.js';
 import type { ClusterNode } from '../spec/support/cluster-nodes.js';
 import { startNatsServer } from '../spec/support/nats-server.js';
@@ -24,6 +25,7 @@ function rssMiB(pid: number): number {
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
+await ensureBuilt();
 const nats = await startNatsServer();
 const nodes: ClusterNode[] = [];
 const clients: WampClient[] = [];

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from '../../spec/support/built-package.js';
 import { startNatsServer } from '../../spec/support/nats-server.js';
 import type { NatsServer } from '../../spec/support/nats-server.js';
 import type { WindowResult } from './generator.js';
@@ -110,8 +111,10 @@ async function startCli(nats: NatsServer, name: string, extra: string[]): Promis
   };
 }
 
-/** Measures the cluster figures (needs `nats-server` on the PATH and `npm run build` done). */
+/** Measures the cluster figures (needs `nats-server` on the PATH; builds dist/ when it is stale). */
 export async function clusterFigures(timing: Timing, log: (text: string) => void): Promise<ClusterFigures> {
+  // The --workers figure runs the built CLI.
+  await ensureBuilt();
   const nats = await startNatsServer();
   try {
     const single = await startServer('router-server.ts');
