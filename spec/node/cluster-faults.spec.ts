@@ -96,6 +96,22 @@ describe('a cluster when things fail', () => {
   );
 
   it(
+    'clears what a node left in NATS when it died with nobody to notice: the next node to start drops its registrations',
+    async () => {
+      const alone = await start('lonely');
+      await firstKeeping((await joined(alone)).client.register('com.fault.orphan', () => 'orphan'));
+      await alone.kill();
+      const next = await start('next');
+      const caller = (await joined(next)).client;
+      const missing = await errorOf(lastValueFrom(caller.call('com.fault.orphan')));
+      expect(missing.uri).toBe('wamp.error.no_such_procedure');
+      await firstKeeping((await joined(next)).client.register('com.fault.orphan', () => 'adopted'));
+      expect((await lastValueFrom(caller.call('com.fault.orphan'))).args[0]).toBe('adopted');
+    },
+    TIMEOUT,
+  );
+
+  it(
     'keeps serving local sessions while NATS is down, fails cross-node calls fast, and works across nodes again within 5 s of NATS returning',
     async () => {
       const [b, c] = await Promise.all([start('b'), start('c')]);

@@ -70,6 +70,12 @@ function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
   return Promise.race([promise, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]).finally(() => clearTimeout(timer));
 }
 
+/** Did NATS answer a request with "no responders" (nobody subscribes to the subject)? */
+function isNoResponders(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) if (e.name === 'NoRespondersError' || /no responders/i.test(e.message)) return true;
+  return false;
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -269,8 +275,9 @@ class NatsCluster implements ClusterLink {
       const answer = await nc.request(`${this.#base}.n.${node}`, pack({ t: 'probe', realm, calls: calls as unknown as Dict }), { timeout: FLUSH_TIMEOUT_MS });
       const serving = unpack(answer.data)?.['serving'];
       return Array.isArray(serving) && serving.length === calls.length ? serving.map((v) => v === true) : unknown;
-    } catch {
-      return unknown;
+    } catch (error) {
+      // Nobody listens for that node any more: it serves nothing.
+      return isNoResponders(error) ? calls.map(() => false) : unknown;
     }
   }
 
@@ -415,11 +422,17 @@ class NatsCluster implements ClusterLink {
     await this.#requestSnapshots(nc);
     if (rejoin) this.#applied.clear();
     const host = this.#host!;
-    for (const { key, revision, registration } of await this.#registrations.all()) {
+    const all = await this.#registrations.all();
+    // Callees of nodes that are gone (no one listens for them on NATS), or of an earlier life of
+    // a node (this one included), are dropped from the bucket. A node merely slow to answer stays.
+    const absent = new Set<string>();
+    const unknown = new Set(all.flatMap((r) => (r.registration?.callees ?? []).map((c) => c.session.node)).filter((n) => n !== this.node && !this.#peers.has(n)));
+    for (const node of unknown) if (await this.#absent(node)) absent.add(node);
+    const stale = (c: StoredCallee): boolean => (c.session.node === this.node ? c.incarnation !== this.#incarnation : absent.has(c.session.node) || (this.#peers.has(c.session.node) && this.#peers.get(c.session.node)!.incarnation !== c.incarnation));
+    for (const { key, revision, registration } of all) {
       this.#onRegistration(key, revision, registration);
-      // Callees of nodes that are gone (or of this node's earlier life) are dropped from the bucket.
-      if (registration?.callees.some((c) => this.#isStale(c)) === true) {
-        this.#track(this.#registrations.remove(key, (c) => this.#isStale(c)).then((w) => (w !== undefined ? this.#announce(w) : undefined)));
+      if (registration?.callees.some(stale) === true) {
+        this.#track(this.#registrations.remove(key, stale).then((w) => (w !== undefined ? this.#announce(w) : undefined)));
       }
     }
     if (rejoin) {
@@ -543,15 +556,18 @@ class NatsCluster implements ClusterLink {
     );
   }
 
-  #isDead(c: StoredCallee): boolean {
-    return this.#dead.has(`${c.session.node}/${c.incarnation}`);
+  /** Is there no node of this name on NATS at all (its inbox has no subscriber)? */
+  async #absent(node: string): Promise<boolean> {
+    try {
+      await this.#nc!.request(`${this.#base}.n.${node}`, pack({ t: 'ping' }), { timeout: FLUSH_TIMEOUT_MS });
+      return false;
+    } catch (error) {
+      return isNoResponders(error);
+    }
   }
 
-  /** A callee no live node stands for: a dead node's, or one of an earlier life of a live node (this one included). */
-  #isStale(c: StoredCallee): boolean {
-    if (c.session.node === this.node) return c.incarnation !== this.#incarnation;
-    const peer = this.#peers.get(c.session.node);
-    return peer === undefined || peer.incarnation !== c.incarnation;
+  #isDead(c: StoredCallee): boolean {
+    return this.#dead.has(`${c.session.node}/${c.incarnation}`);
   }
 
   // ---- news from the others ----
@@ -660,6 +676,9 @@ class NatsCluster implements ClusterLink {
       }
       case 'kill':
         host.input(realm, { type: 'kill', session: Number(value['session']), reason: String(value['reason']), message: optional(value['message']) as string | undefined });
+        return;
+      case 'ping':
+        msg.respond(pack({ node: this.node }));
         return;
     }
   }
