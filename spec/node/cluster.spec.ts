@@ -330,6 +330,29 @@ describe('a cluster of three rxwamp-router processes on one nats-server', () => 
   );
 
   it(
+    'removes a callee and a subscriber of another node through the meta API',
+    async () => {
+      const owner = await joined(a);
+      const operator = (await joined(c)).client;
+      const unregistered = collect<WampEvent>(operator.subscribe('wamp.registration.on_unregister'));
+      const unsubscribed = collect<WampEvent>(operator.subscribe('wamp.subscription.on_unsubscribe'));
+      await settled(operator);
+      const registration = await firstKeeping(owner.client.register('com.revoke.proc', () => 1));
+      const revoked = new Promise<void>((resolve) => owner.client.subscribe('com.revoke.topic').subscribe({ complete: resolve, error: () => undefined }));
+      await settled(owner.client);
+      await lastValueFrom(operator.call('wamp.registration.remove_callee', [registration.id, owner.id]));
+      expect((await unregistered.next()).args).toEqual([owner.id, registration.id]);
+      expect((await lastValueFrom(operator.call('wamp.registration.match', ['com.revoke.proc']))).args[0]).toBeNull();
+      const subscription = (await lastValueFrom(operator.call('wamp.subscription.lookup', ['com.revoke.topic']))).args[0] as number;
+      await lastValueFrom(operator.call('wamp.subscription.remove_subscriber', [subscription, owner.id]));
+      expect((await unsubscribed.next()).args).toEqual([owner.id, subscription]);
+      // The subscriber's node told it (UNSUBSCRIBED with request 0): its Observable completed.
+      await revoked;
+    },
+    TIMEOUT,
+  );
+
+  it(
     'keeps retained events cluster-wide: a later subscriber on another node gets the last one',
     async () => {
       const publisher = (await joined(a)).client;

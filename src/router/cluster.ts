@@ -106,6 +106,8 @@ export type ClusterInput =
   | { readonly type: 'probed'; readonly calls: ReadonlyArray<readonly [number, number]>; readonly serving: readonly boolean[] }
   /** A RESULT or ERROR for a local caller from a callee on another node. */
   | { readonly type: 'reply'; readonly session: number; readonly message: Message<'RESULT'> | Message<'ERROR'> }
+  /** The meta API of another node removes a local callee or subscriber. */
+  | { readonly type: 'revoke'; readonly what: 'registration' | 'subscription'; readonly session: number; readonly id: number; readonly reason: string }
   /** The meta API of another node ends a local session. */
   | { readonly type: 'kill'; readonly session: number; readonly reason: string; readonly message: string | undefined };
 
@@ -145,6 +147,8 @@ export interface RealmLink {
   forward(node: string, caller: RealmSession, message: Message<'CALL'> | Message<'CANCEL'>, registration: number, callee: number): ForwardOutcome;
   /** Sends a RESULT or ERROR to a caller on another node. */
   reply(node: string, session: number, message: Message<'RESULT'> | Message<'ERROR'>): void;
+  /** Asks another node to remove one of its callees or subscribers (meta API). */
+  revoke(node: string, what: 'registration' | 'subscription', session: number, id: number, reason: string): void;
   /** Asks another node to end one of its sessions (meta API kill). */
   kill(node: string, session: number, reason: string, message: string | undefined): void;
   /** Settles once everything NATS had for this node before now has arrived (a CALL that found nothing looks again after it). */

@@ -159,9 +159,12 @@ class MetaLogic {
         // The close reason (a slow consumer's limit, a kill, a cut transport) rides in ArgumentsKw.
         return this.#publish('wamp.session.on_leave', [session.id, session.authid, session.authrole], { reason: routed.reason }, session.node === undefined);
       }
-      case 'cluster':
-        if (routed.input.type === 'testament' && routed.session !== undefined) return this.#remoteTestament(routed.session, routed.input.testament, routed.input.flush);
+      case 'cluster': {
+        const input = routed.input;
+        if (input.type === 'testament' && routed.session !== undefined) return this.#remoteTestament(routed.session, input.testament, input.flush);
+        if (input.type === 'revoke' && routed.session !== undefined) return this.#revokeHere(routed.session, input.what, input.id, input.reason);
         break;
+      }
     }
     this.#emit(routed);
   }
@@ -285,10 +288,25 @@ class MetaLogic {
   }
 
   /** Removes a callee as an operator asked: UNREGISTERED with request 0 for a callee that announced registration_revocation. */
+  /** Another node's meta API removes a local callee or subscriber. */
+  #revokeHere(session: RealmSession, what: 'registration' | 'subscription', id: number, reason: string): void {
+    if (what === 'registration') {
+      if (this.#realm.registrations.byId(id)?.callees.some((c) => c.session === session) === true) this.#revokeRegistration(session, id, reason);
+    } else if (this.#realm.subscriptions.byId(id)?.subscribers.has(session) === true) {
+      this.#revokeSubscription(session, id, reason);
+    }
+  }
+
   #revokeRegistration(session: RealmSession, id: number, reason: string): void {
     const store = this.#realm.registrations;
     const r = store.byId(id)!;
+    if (session.node !== undefined) {
+      // Another node's callee: its node removes it, and tells everyone.
+      this.#realm.link?.revoke(session.node, 'registration', session.id, id, reason);
+      return;
+    }
     const { deleted } = store.remove(session, r);
+    this.#realm.link?.unregister(session, r.procedure, r.match);
     if (session.supports('callee', 'registration_revocation')) {
       this.#emit({ kind: 'out', session, message: createMessage('UNREGISTERED', { 'UNREGISTER.Request': 0, Details: { registration: id, reason } }) });
     }
@@ -385,8 +403,14 @@ class MetaLogic {
       [
         'wamp.subscription.remove_subscriber',
         (_c, args, kwargs) => {
-          const sub = subscription(args);
           const subscriberId = idArg(args, 1, 'subscriber');
+          const remote = this.#realm.remoteSessions?.get(subscriberId);
+          if (remote?.node !== undefined && this.#realm.link !== undefined) {
+            // A subscriber of another node: its node removes it (subscription ids agree across nodes).
+            this.#realm.link.revoke(remote.node, 'subscription', subscriberId, idArg(args, 0, 'subscription'), reasonOf(args[2] ?? kwargs['reason']));
+            return undefined;
+          }
+          const sub = subscription(args);
           const target = [...sub.subscribers].find((s) => s.id === subscriberId);
           if (target === undefined) throw new WampError(WampErrors.noSuchSession, [`session ${subscriberId} is not subscribed to ${sub.id}`]);
           this.#revokeSubscription(target, sub.id, reasonOf(args[2] ?? kwargs['reason']));

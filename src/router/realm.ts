@@ -149,6 +149,11 @@ export class Realm {
       }
       case 'registered':
         return this.#dispatch({ kind: 'cluster', input, session: input.session });
+      case 'revoke': {
+        const session = this.sessions.get(input.session);
+        if (session !== undefined) this.#dispatch({ kind: 'cluster', input, session });
+        return;
+      }
       default:
         return this.#dispatch({ kind: 'cluster', input, session: undefined });
     }

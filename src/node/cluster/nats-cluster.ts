@@ -680,6 +680,9 @@ class NatsCluster implements ClusterLink {
       case 'ping':
         msg.respond(pack({ node: this.node }));
         return;
+      case 'revoke':
+        host.input(realm, { type: 'revoke', what: value['what'] === 'subscription' ? 'subscription' : 'registration', session: Number(value['session']), id: Number(value['id']), reason: String(value['reason']) });
+        return;
     }
   }
 
@@ -767,6 +770,10 @@ class NatsRealmLink implements RealmLink {
     const request = message.code === Codes.RESULT ? message.fields['CALL.Request'] : message.fields['REQUEST.Request'];
     const error = createMessage('ERROR', { 'REQUEST.Type': Codes.CALL, 'REQUEST.Request': request, Details: {}, Error: 'wamp.error.payload_size_exceeded', Arguments: ['the result exceeds the largest message NATS carries between nodes'] });
     this.cluster.toNode(node, { t: 'reply', realm: this.name, session, msg: error.toArray() });
+  }
+
+  revoke(node: string, what: 'registration' | 'subscription', session: number, id: number, reason: string): void {
+    void this.cluster.toNode(node, { t: 'revoke', realm: this.name, what, session, id, reason });
   }
 
   kill(node: string, session: number, reason: string, message: string | undefined): void {
