@@ -137,7 +137,7 @@ describe('GET /metrics, /healthz, /readyz', () => {
   it("follows a clustered router's clusterState$: the gauge, and not ready until connected", async () => {
     /** A router as the NATS cluster makes it: with a cluster state. */
     class ClusteredRouter extends Router {
-      readonly clusterState$ = new BehaviorSubject<'standalone' | 'connecting' | 'ready' | 'disconnected'>('connecting');
+      override readonly clusterState$ = new BehaviorSubject<'standalone' | 'connecting' | 'ready' | 'disconnected'>('connecting');
     }
     const clustered = new ClusteredRouter({ realms: [{ name: 'realm1' }] });
     router = clustered;

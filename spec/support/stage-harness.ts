@@ -77,6 +77,8 @@ export function summarize(routed: Routed): string {
       return `left ${(routed.session as StageSession).name}`;
     case 'meta':
       return `meta ${routed.topic}`;
+    case 'cluster':
+      return `cluster ${routed.input.type}`;
   }
 }
 

@@ -6,20 +6,10 @@ import { ratesOf } from './dashboard/rates.js';
 import { httpRoutes } from './http-routes.js';
 import { isLoopbackHost } from './observability-config.js';
 import type { MetricsConfig, ObservabilityOptions } from './observability-config.js';
-import type { ClusterState } from './metrics/router-metrics.js';
-
-/**
- * The router's cluster state, when it has one: `router.clusterState$` comes with the NATS
- * cluster (ARCHITECTURE.md, "Cluster"); a router without it is standalone.
- */
-function clusterStateOf(router: Router): Observable<ClusterState> | undefined {
-  return (router as Partial<Record<'clusterState$', Observable<ClusterState>>>).clusterState$;
-}
 
 /** The options with the router's cluster state filled in: a gauge, and a readiness condition (ready once connected). */
 function withClusterState(router: Router, observability: ObservabilityOptions): ObservabilityOptions {
-  const clusterState$ = observability.clusterState$ ?? clusterStateOf(router);
-  if (clusterState$ === undefined) return observability;
+  const clusterState$ = observability.clusterState$ ?? router.clusterState$;
   const linked$ = clusterState$.pipe(map((state) => state === 'ready' || state === 'standalone'));
   return { ...observability, clusterState$, readiness: [...(observability.readiness ?? []), linked$] };
 }

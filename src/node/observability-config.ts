@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { ClusterState } from './metrics/router-metrics.js';
+import type { ClusterState } from '../router/cluster.js';
 
 /** The config file's `"metrics"` section: `GET /metrics` on the WebSocket listener. */
 export interface MetricsConfig {

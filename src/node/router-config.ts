@@ -17,6 +17,18 @@ export interface RouterFileConfig {
   readonly metrics?: MetricsConfig;
   /** The live dashboard at `GET /dashboard` (default: off). */
   readonly dashboard?: DashboardConfig;
+  /** Makes the router one node of a cluster over NATS (see `natsCluster()`). */
+  readonly cluster?: ClusterFileConfig;
+}
+
+/** The config file's `cluster` section. */
+export interface ClusterFileConfig {
+  /** NATS server URLs, e.g. `["nats://127.0.0.1:4222"]`. */
+  readonly servers: readonly string[];
+  /** The cluster's name (default `rxwamp`). */
+  readonly name?: string;
+  /** This node's name, unique in the cluster (default: host name and process id). */
+  readonly node?: string;
 }
 
 /** What `npm start` runs with no arguments: realm1 for anonymous peers on ws://127.0.0.1:8080/ws and rs://127.0.0.1:8081. */
@@ -128,6 +140,16 @@ export function parseRouterConfig(value: unknown): RouterFileConfig {
     if (roles !== undefined && !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))) throw new ConfigError('dashboard.roles must be a list of authroles');
     const every = dashboard['ratesIntervalMs'];
     if (every !== undefined && !(typeof every === 'number' && every >= 50)) throw new ConfigError('dashboard.ratesIntervalMs must be a number of at least 50');
+  }
+  const cluster = value['cluster'];
+  if (cluster !== undefined) {
+    if (!isObject(cluster)) throw new ConfigError('cluster must be an object');
+    const servers = cluster['servers'];
+    if (!Array.isArray(servers) || servers.length === 0 || !servers.every((s) => typeof s === 'string')) throw new ConfigError('cluster.servers must be a non-empty list of NATS URLs');
+    for (const key of ['name', 'node'] as const) {
+      const name = cluster[key];
+      if (name !== undefined && (typeof name !== 'string' || !/^[A-Za-z0-9_-]+$/.test(name))) throw new ConfigError(`cluster.${key} may contain only letters, digits, '_' and '-'`);
+    }
   }
   const logLevel = value['logLevel'];
   if (logLevel !== undefined && !['debug', 'info', 'warn', 'error'].includes(logLevel as string)) throw new ConfigError('logLevel must be debug, info, warn or error');

@@ -8,6 +8,7 @@ import type { Message } from '../protocol/message.js';
 import { isReservedUri, isValidPattern, isValidUri, uriMatches } from '../protocol/uri.js';
 import type { MatchPolicy } from '../protocol/uri.js';
 import type { MonoTypeOperatorFunction } from 'rxjs';
+import type { ClusterPublication, RealmLink } from './cluster.js';
 import type { EventHistory } from './event-history.js';
 import type { Logger } from './logger.js';
 import type { RealmSession } from './realm-session.js';
@@ -30,6 +31,10 @@ export interface BrokerContext {
   readonly strictUris?: boolean;
   /** Counts accepted publications (absent: nothing is counted). */
   readonly stats?: RealmStats;
+  /** The cluster, when this router is a node of one: publications go to the other nodes too. */
+  readonly cluster?: RealmLink | undefined;
+  /** Runs a message again once `wait` settles (the cluster must get ready for it first). */
+  readonly defer?: (wait: Promise<void>, routed: Routed) => void;
 }
 
 /** A retained event: the last one published with `retain: true` on a topic. */
@@ -63,12 +68,20 @@ class BrokerLogic {
   readonly #history: EventHistory | undefined;
   readonly #emit: Emit;
   readonly #retained = new Map<string, Retained>();
+  readonly #cluster: RealmLink | undefined;
+  readonly #defer: ((wait: Promise<void>, routed: Routed) => void) | undefined;
+  /** The NATS route of each local subscription, to deliver an arriving event once per subscription. */
+  readonly #routes = new WeakMap<Subscription, string>();
+  /** Publications from other nodes recently kept in the history. */
+  readonly #recorded = new Set<number>();
 
   constructor(context: BrokerContext, emit: Emit) {
     this.#store = context.subscriptions;
     this.#stats = context.stats;
     this.#history = context.history?.empty === false ? context.history : undefined;
     this.#emit = emit;
+    this.#cluster = context.cluster;
+    this.#defer = context.defer;
   }
 
   handle(routed: Routed): void {
@@ -77,15 +90,51 @@ class BrokerLogic {
       switch (message.code) {
         case Codes.PUBLISH:
           return this.#publish(routed.session, message);
-        case Codes.SUBSCRIBE:
+        case Codes.SUBSCRIBE: {
+          // A node hears a pattern's events from the others only once NATS holds its interest.
+          const wait = this.#cluster?.prepare(message.fields.Topic, (message.fields.Options['match'] as MatchPolicy | undefined) ?? 'exact');
+          if (wait !== undefined && this.#defer !== undefined) return this.#defer(wait, routed);
           return this.#subscribe(routed.session, message);
+        }
         case Codes.UNSUBSCRIBE:
           return this.#unsubscribe(routed.session, message);
       }
     } else if (routed.kind === 'left') {
       this.#forget(routed.session);
+    } else if (routed.kind === 'cluster' && routed.input.type === 'event') {
+      return this.#remoteEvent(routed.input.route, routed.input.publication);
     }
     this.#emit(routed);
+  }
+
+  /** An event published on another node: to the local subscriptions of the route it came by. */
+  #remoteEvent(route: string, p: ClusterPublication): void {
+    const { topic, details, args, kwargs, payload, eligibility } = p;
+    this.#store.forEachMatch(topic, (subscription) => {
+      if (this.#routeOf(subscription) !== route) return;
+      const event = createMessage(
+        'EVENT',
+        { Subscription: subscription.id, Publication: p.id, Details: subscription.match === 'exact' ? details : { ...details, topic }, Arguments: args, ArgumentsKw: kwargs },
+        payload,
+      );
+      let receivers: Iterable<RealmSession> = subscription.subscribers;
+      if (eligibility !== undefined) receivers = [...subscription.subscribers].filter((s) => isEligible(s, eligibility));
+      this.#emit({ kind: 'fanout', sessions: receivers, except: undefined, message: event });
+    });
+    if (p.retain === true) this.#retained.set(topic, { topic, publication: p.id, details, args, kwargs, payload, eligible: eligibility ?? {} });
+    // One publication may arrive on several routes of this node: the history keeps it once.
+    if (this.#history !== undefined && route !== '' && !this.#recorded.has(p.id)) {
+      if (this.#recorded.size >= 1_000) this.#recorded.clear();
+      this.#recorded.add(p.id);
+      const publisher = details['publisher'] as number | undefined;
+      this.#history.record({ timestamp: new Date().toISOString(), topic, publication: p.id, args: args ?? [], kwargs: kwargs ?? {}, ...(publisher !== undefined ? { publisher } : {}) });
+    }
+  }
+
+  #routeOf(subscription: Subscription): string {
+    let route = this.#routes.get(subscription);
+    if (route === undefined) this.#routes.set(subscription, (route = this.#cluster!.routeOf(subscription.topic, subscription.match)));
+    return route;
   }
 
   teardown(): void {
@@ -126,6 +175,7 @@ class BrokerLogic {
     if (options['retain'] === true) {
       this.#retained.set(topic, { topic, publication, details, args, kwargs, payload: message.payload, eligible: eligibility ?? {} });
     }
+    this.#cluster?.publish({ topic, id: publication, details, args, kwargs, payload: message.payload, eligibility, ...(options['retain'] === true ? { retain: true } : {}) });
     if (message.publisherWantsAcknowledgement()) {
       this.#emit({ kind: 'out', session, message: createMessage('PUBLISHED', { 'PUBLISH.Request': request, Publication: publication }) });
     }
@@ -138,6 +188,7 @@ class BrokerLogic {
       return this.#emit(explainedError(session, Codes.SUBSCRIBE, request, WampErrors.invalidUri, `invalid ${match} topic pattern '${topic}'`));
     }
     const { subscription, created, added } = this.#store.subscribe(session, topic, match);
+    if (created) this.#cluster?.listen(topic, match);
     this.#emit({ kind: 'out', session, message: createMessage('SUBSCRIBED', { 'SUBSCRIBE.Request': request, Subscription: subscription.id }) });
     if (created) this.#emit({ kind: 'meta', topic: 'wamp.subscription.on_create', args: [session.id, describeSubscription(subscription)], session });
     if (added) this.#emit({ kind: 'meta', topic: 'wamp.subscription.on_subscribe', args: [session.id, subscription.id], session });
@@ -171,6 +222,7 @@ class BrokerLogic {
 
   #remove(session: RealmSession, subscription: Subscription): void {
     const { deleted } = this.#store.unsubscribe(session, subscription);
+    if (deleted) this.#cluster?.unlisten(subscription.topic, subscription.match);
     this.#emit({ kind: 'meta', topic: 'wamp.subscription.on_unsubscribe', args: [session.id, subscription.id], session });
     if (deleted) this.#emit({ kind: 'meta', topic: 'wamp.subscription.on_delete', args: [session.id, subscription.id], session });
   }

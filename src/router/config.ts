@@ -1,6 +1,7 @@
 import type { MatchPolicy } from '../protocol/uri.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { Authorizer } from './authorize.js';
+import type { ClusterLink } from './cluster.js';
 import type { EventHistoryConfig } from './event-history.js';
 import type { RealmAuthConfig } from './auth/config.js';
 import type { Logger } from './logger.js';
@@ -87,6 +88,8 @@ export interface RouterConfig {
    * by outcome, …). Default true; false counts nothing at all.
    */
   readonly stats?: boolean;
+  /** The cluster this router is a node of (`natsCluster()` from `rxwamp/node`); absent: standalone. */
+  readonly cluster?: ClusterLink;
 }
 
 /** The limits of config.ts that `effectiveLimits` fills in (the per-session ones are filled by limits.ts). */

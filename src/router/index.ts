@@ -30,3 +30,5 @@ export type { LogLevel, Logger } from './logger.js';
 export * from './auth/index.js';
 export { CALL_DURATION_BUCKETS, CALL_OUTCOMES, RealmStats, RouterStats } from './router-stats.js';
 export type { CallOutcome } from './router-stats.js';
+export type { ClusterCallee, ClusterHost, ForwardOutcome, ClusterInput, ClusterLink, ClusterPublication, ClusterRegistration, ClusterState, ClusterTestament, RealmLink, RegisterOutcome, SessionInfo } from './cluster.js';
+export { RemoteSession } from './remote-session.js';

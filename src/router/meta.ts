@@ -6,9 +6,10 @@ import { WampCloseReasons, WampError, WampErrors } from '../protocol/errors.js';
 import { randomId } from '../protocol/ids.js';
 import { createMessage } from '../protocol/message.js';
 import type { Message } from '../protocol/message.js';
-import { isValidUri } from '../protocol/uri.js';
+import { isValidUri, uriMatches } from '../protocol/uri.js';
 import type { MatchPolicy } from '../protocol/uri.js';
 import { describeSubscription } from './broker.js';
+import type { ClusterTestament, RealmLink, SubscriptionView } from './cluster.js';
 import { describeRegistration } from './dealer.js';
 import type { EventHistory } from './event-history.js';
 import type { Logger } from './logger.js';
@@ -28,13 +29,22 @@ export interface MetaRealm {
   readonly subscriptions: SubscriptionStore;
   readonly registrations: RegistrationStore;
   readonly history: EventHistory;
+  /** Stand-ins of the sessions of other cluster nodes (absent or empty when standalone). */
+  readonly remoteSessions?: ReadonlyMap<number, RealmSession>;
+  /** The cluster, when the router is a node of one: meta events go to every node. */
+  readonly link?: RealmLink | undefined;
 }
 
 /** What the meta stage needs. */
 export interface MetaContext {
   readonly realm: MetaRealm;
   readonly logger: Logger;
+  /** Runs a message through the realm's pipeline later (answers that wait for the cluster). */
+  readonly inject?: (routed: Routed) => void;
 }
+
+/** A subscription lookup of the meta API, over the subscriptions of every node. */
+type SubscriptionQuery = (views: ReadonlyMap<number, SubscriptionView>, args: unknown[]) => unknown;
 
 /** A testament: an event published for a session when it ends (`wamp.session.add_testament`). */
 interface Testament {
@@ -95,11 +105,38 @@ class MetaLogic {
   readonly #emit: Emit;
   readonly #testaments = new Map<RealmSession, Record<Scope, Testament[]>>();
   readonly #procedures: ReadonlyMap<string, MetaProcedure>;
+  readonly #queries: ReadonlyMap<string, SubscriptionQuery>;
+  readonly #inject: ((routed: Routed) => void) | undefined;
 
   constructor(context: MetaContext, emit: Emit) {
     this.#realm = context.realm;
     this.#emit = emit;
+    this.#inject = context.inject;
     this.#procedures = this.#table();
+    this.#queries = subscriptionQueries();
+  }
+
+  /** This node's subscriptions, and with `remote` those of the other nodes, merged by id. */
+  #views(remote: readonly SubscriptionView[] = []): Map<number, SubscriptionView> {
+    const merged = new Map<number, SubscriptionView>();
+    const add = (v: SubscriptionView): void => {
+      const known = merged.get(v.id);
+      merged.set(v.id, known === undefined ? v : { ...known, created: known.created < v.created ? known.created : v.created, subscribers: [...known.subscribers, ...v.subscribers] });
+    };
+    for (const s of this.#realm.subscriptions.all()) add({ id: s.id, topic: s.topic, match: s.match, created: s.created, subscribers: [...s.subscribers].map((x) => x.id) });
+    for (const v of remote) add(v);
+    return merged;
+  }
+
+  #answer(caller: RealmSession, request: number, run: () => unknown, emit: Emit): void {
+    let result: unknown;
+    try {
+      result = run();
+    } catch (error) {
+      if (error instanceof WampError) return emit(errorReply(caller, Codes.CALL, request, error.uri, error.args, error.kwargs));
+      throw error;
+    }
+    emit({ kind: 'out', session: caller, message: createMessage('RESULT', { 'CALL.Request': request, Details: {}, Arguments: result === undefined ? [] : [result] }) });
   }
 
   handle(routed: Routed): void {
@@ -108,30 +145,83 @@ class MetaLogic {
         if (routed.message.code === Codes.CALL) return this.#call(routed.session, routed.message);
         break;
       case 'meta':
-        return this.#publish(routed.topic, routed.args);
+        // A change about another node's session is that node's to announce, unless the node died.
+        if (!this.#announces(routed.session)) return;
+        return this.#publish(routed.topic, routed.args, undefined, routed.session?.node === undefined);
       case 'joined':
         this.#emit(routed);
         return this.#publish('wamp.session.on_join', [describeSession(routed.session)]);
-      case 'left':
+      case 'left': {
         this.#emit(routed);
-        this.#flushTestaments(routed.session, 'detached', true);
-        this.#flushTestaments(routed.session, 'destroyed', true);
-        this.#testaments.delete(routed.session);
+        const session = routed.session;
+        const announce = this.#announces(session);
+        this.#flushTestaments(session, 'detached', announce);
+        this.#flushTestaments(session, 'destroyed', announce);
+        this.#testaments.delete(session);
+        if (!announce) return;
         // The close reason (a slow consumer's limit, a kill, a cut transport) rides in ArgumentsKw.
-        return this.#publish('wamp.session.on_leave', [routed.session.id, routed.session.authid, routed.session.authrole], { reason: routed.reason });
+        return this.#publish('wamp.session.on_leave', [session.id, session.authid, session.authrole], { reason: routed.reason }, session.node === undefined);
+      }
+      case 'cluster': {
+        const input = routed.input;
+        if (input.type === 'testament' && routed.session !== undefined) return this.#remoteTestament(routed.session, input.testament, input.flush);
+        if (input.type === 'revoke' && routed.session !== undefined) return this.#revokeHere(routed.session, input.what, input.id, input.reason);
+        break;
+      }
     }
     this.#emit(routed);
   }
 
-  #publish(topic: string, args: unknown[], kwargs?: Dict): void {
-    emitEvents(this.#realm.subscriptions, { topic, id: randomId(), details: {}, args, kwargs }, this.#emit);
+  /**
+   * Does this node announce what happens to a session? Its own, yes (to every node); one
+   * of another node only when that node died (each survivor to its own subscribers).
+   */
+  #announces(session: RealmSession | undefined): boolean {
+    return session?.node === undefined || (session as { lost?: boolean }).lost === true;
+  }
+
+  /** Publishes a meta event to local subscribers, and with `cluster` to the other nodes too. */
+  #publish(topic: string, args: unknown[], kwargs?: Dict, cluster = true): void {
+    const id = randomId();
+    emitEvents(this.#realm.subscriptions, { topic, id, details: {}, args, kwargs }, this.#emit);
+    if (cluster) this.#realm.link?.publish({ topic, id, details: {}, args, kwargs, payload: undefined, eligibility: undefined });
+  }
+
+  /** Another node's session added or flushed testaments: kept, for the day its node dies. */
+  #remoteTestament(session: RealmSession, testament: ClusterTestament | undefined, flush: Scope | undefined): void {
+    let entry = this.#testaments.get(session);
+    if (entry === undefined) this.#testaments.set(session, (entry = { detached: [], destroyed: [] }));
+    if (flush !== undefined) entry[flush] = [];
+    if (testament !== undefined) entry[testament.scope].push(testament);
   }
 
   #call(caller: RealmSession, message: Message<'CALL'>): void {
     const { Request: request, Procedure: procedure } = message.fields;
+    const query = this.#queries.get(procedure);
+    if (query !== undefined) {
+      const link = this.#realm.link;
+      const args = message.args;
+      if (link === undefined || this.#inject === undefined) return this.#answer(caller, request, () => query(this.#views(), args), this.#emit);
+      // The other nodes' subscriptions arrive later: the answer enters the pipeline then.
+      const inject = this.#inject;
+      void link.subscriptionsElsewhere().then((remote) => {
+        if (caller.open) this.#answer(caller, request, () => query(this.#views(remote), args), inject);
+      });
+      return;
+    }
     const run = this.#procedures.get(procedure);
     if (run === undefined) {
       return this.#emit(errorReply(caller, Codes.CALL, request, WampErrors.noSuchProcedure, [`no procedure '${procedure}'`]));
+    }
+    const link = this.#realm.link;
+    if (link !== undefined && this.#inject !== undefined && ((procedure.startsWith('wamp.session.') && !procedure.includes('testament')) || procedure.startsWith('wamp.registration.'))) {
+      // News of sessions and registrations of other nodes may still be on its way: answer after a sync.
+      const inject = this.#inject;
+      const { args, kwargs } = message;
+      void link.sync().then(() => {
+        if (caller.open) this.#answer(caller, request, () => run(caller, args, kwargs), inject);
+      });
+      return;
     }
     let result: unknown;
     try {
@@ -143,15 +233,21 @@ class MetaLogic {
     this.#emit({ kind: 'out', session: caller, message: createMessage('RESULT', { 'CALL.Request': request, Details: {}, Arguments: result === undefined ? [] : [result] }) });
   }
 
+  /** Every session of the realm, on every node. */
+  *#allSessions(): IterableIterator<RealmSession> {
+    yield* this.#realm.sessions.values();
+    if (this.#realm.remoteSessions !== undefined) yield* this.#realm.remoteSessions.values();
+  }
+
   #session(id: number): RealmSession {
-    const session = this.#realm.sessions.get(id);
+    const session = this.#realm.sessions.get(id) ?? this.#realm.remoteSessions?.get(id);
     if (session === undefined) throw new WampError(WampErrors.noSuchSession, [`no session ${id} in realm '${this.#realm.name}'`]);
     return session;
   }
 
   #sessionsWhere(caller: RealmSession, predicate: (s: RealmSession) => boolean): RealmSession[] {
     const out: RealmSession[] = [];
-    for (const s of this.#realm.sessions.values()) if (s !== caller && predicate(s)) out.push(s);
+    for (const s of this.#allSessions()) if (s !== caller && predicate(s)) out.push(s);
     return out;
   }
 
@@ -168,8 +264,11 @@ class MetaLogic {
     if (entry !== undefined) entry[scope] = [];
     if (publish) {
       for (const t of list) {
-        const details: Dict = {};
-        emitEvents(this.#realm.subscriptions, { topic: t.topic, id: randomId(), details, args: t.args, kwargs: t.kwargs, eligibility: eligibilityOf(t.options) }, this.#emit);
+        const id = randomId();
+        const eligibility = eligibilityOf(t.options);
+        emitEvents(this.#realm.subscriptions, { topic: t.topic, id, details: {}, args: t.args, kwargs: t.kwargs, eligibility }, this.#emit);
+        // A local session's testaments reach every node; a dead node's, each survivor publishes to its own subscribers.
+        if (session.node === undefined) this.#realm.link?.publish({ topic: t.topic, id, details: {}, args: t.args, kwargs: t.kwargs, payload: undefined, eligibility });
       }
     }
     return list.length;
@@ -183,6 +282,7 @@ class MetaLogic {
     const store = this.#realm.subscriptions;
     const sub = store.byId(id)!;
     const { deleted } = store.unsubscribe(session, sub);
+    if (deleted) this.#realm.link?.unlisten(sub.topic, sub.match);
     if (session.supports('subscriber', 'subscription_revocation')) {
       this.#emit({ kind: 'out', session, message: createMessage('UNSUBSCRIBED', { 'UNSUBSCRIBE.Request': 0, Details: { subscription: id, reason } }) });
     }
@@ -191,10 +291,25 @@ class MetaLogic {
   }
 
   /** Removes a callee as an operator asked: UNREGISTERED with request 0 for a callee that announced registration_revocation. */
+  /** Another node's meta API removes a local callee or subscriber. */
+  #revokeHere(session: RealmSession, what: 'registration' | 'subscription', id: number, reason: string): void {
+    if (what === 'registration') {
+      if (this.#realm.registrations.byId(id)?.callees.some((c) => c.session === session) === true) this.#revokeRegistration(session, id, reason);
+    } else if (this.#realm.subscriptions.byId(id)?.subscribers.has(session) === true) {
+      this.#revokeSubscription(session, id, reason);
+    }
+  }
+
   #revokeRegistration(session: RealmSession, id: number, reason: string): void {
     const store = this.#realm.registrations;
     const r = store.byId(id)!;
+    if (session.node !== undefined) {
+      // Another node's callee: its node removes it, and tells everyone.
+      this.#realm.link?.revoke(session.node, 'registration', session.id, id, reason);
+      return;
+    }
     const { deleted } = store.remove(session, r);
+    this.#realm.link?.unregister(session, r.procedure, r.match);
     if (session.supports('callee', 'registration_revocation')) {
       this.#emit({ kind: 'out', session, message: createMessage('UNREGISTERED', { 'UNREGISTER.Request': 0, Details: { registration: id, reason } }) });
     }
@@ -228,8 +343,8 @@ class MetaLogic {
       return out;
     };
     return new Map<string, MetaProcedure>([
-      ['wamp.session.count', (_c, args) => [...realm.sessions.values()].filter(roleFilter(args)).length],
-      ['wamp.session.list', (_c, args) => [...realm.sessions.values()].filter(roleFilter(args)).map((s) => s.id)],
+      ['wamp.session.count', (_c, args) => [...this.#allSessions()].filter(roleFilter(args)).length],
+      ['wamp.session.list', (_c, args) => [...this.#allSessions()].filter(roleFilter(args)).map((s) => s.id)],
       ['wamp.session.get', (_c, args) => describeSession(this.#session(idArg(args, 0, 'session')))],
       [
         'wamp.session.kill',
@@ -257,7 +372,9 @@ class MetaLogic {
           const options = isDict(kwargs['publish_options']) ? kwargs['publish_options'] : {};
           let entry = this.#testaments.get(caller);
           if (entry === undefined) this.#testaments.set(caller, (entry = { detached: [], destroyed: [] }));
-          entry[scope].push({ topic, args: (testamentArgs as unknown[] | null) ?? undefined, kwargs: (testamentKwargs as Dict | null) ?? undefined, options });
+          const testament = { scope, topic, args: (testamentArgs as unknown[] | null) ?? undefined, kwargs: (testamentKwargs as Dict | null) ?? undefined, options } as const;
+          entry[scope].push(testament);
+          this.#realm.link?.testament(caller, testament);
           return undefined;
         },
       ],
@@ -266,6 +383,7 @@ class MetaLogic {
         (caller, _args, kwargs) => {
           const scope = kwargs['scope'] ?? 'destroyed';
           if (scope !== 'destroyed' && scope !== 'detached') throw new WampError(WampErrors.invalidArgument, ['scope must be destroyed or detached']);
+          this.#realm.link?.testament(caller, undefined, scope);
           return this.#flushTestaments(caller, scope, false);
         },
       ],
@@ -285,22 +403,17 @@ class MetaLogic {
       ],
       ['wamp.registration.list_callees', (_c, args) => registration(args).callees.map((c) => c.session.id)],
       ['wamp.registration.count_callees', (_c, args) => registration(args).callees.length],
-      ['wamp.subscription.list', () => byPolicy(realm.subscriptions.all())],
-      ['wamp.subscription.lookup', (_c, args) => realm.subscriptions.lookup(stringArg(args, 0, 'topic'), matchOf(args[1]))?.id ?? null],
-      [
-        'wamp.subscription.match',
-        (_c, args) => {
-          const ids: number[] = [];
-          realm.subscriptions.forEachMatch(stringArg(args, 0, 'topic'), (s) => ids.push(s.id));
-          return ids.length === 0 ? null : ids;
-        },
-      ],
-      ['wamp.subscription.get', (_c, args) => describeSubscription(subscription(args))],
       [
         'wamp.subscription.remove_subscriber',
         (_c, args, kwargs) => {
-          const sub = subscription(args);
           const subscriberId = idArg(args, 1, 'subscriber');
+          const remote = this.#realm.remoteSessions?.get(subscriberId);
+          if (remote?.node !== undefined && this.#realm.link !== undefined) {
+            // A subscriber of another node: its node removes it (subscription ids agree across nodes).
+            this.#realm.link.revoke(remote.node, 'subscription', subscriberId, idArg(args, 0, 'subscription'), reasonOf(args[2] ?? kwargs['reason']));
+            return undefined;
+          }
+          const sub = subscription(args);
           const target = [...sub.subscribers].find((s) => s.id === subscriberId);
           if (target === undefined) throw new WampError(WampErrors.noSuchSession, [`session ${subscriberId} is not subscribed to ${sub.id}`]);
           this.#revokeSubscription(target, sub.id, reasonOf(args[2] ?? kwargs['reason']));
@@ -320,8 +433,49 @@ class MetaLogic {
           return events.map((e) => ({ ...e, subscription: sub.id }));
         },
       ],
-      ['wamp.subscription.list_subscribers', (_c, args) => [...subscription(args).subscribers].map((s) => s.id)],
-      ['wamp.subscription.count_subscribers', (_c, args) => subscription(args).subscribers.size],
     ]);
   }
+}
+
+/**
+ * The subscription lookups of the meta API, over the subscriptions of every node (ids
+ * agree across a cluster's nodes; subscribers are the union).
+ */
+function subscriptionQueries(): Map<string, SubscriptionQuery> {
+  const byId = (views: ReadonlyMap<number, SubscriptionView>, args: unknown[]): SubscriptionView => {
+    const id = idArg(args, 0, 'subscription');
+    const view = views.get(id);
+    if (view === undefined) throw new WampError(WampErrors.noSuchSubscription, [`no subscription ${id}`]);
+    return view;
+  };
+  return new Map<string, SubscriptionQuery>([
+    [
+      'wamp.subscription.list',
+      (views) => {
+        const out: Record<MatchPolicy, number[]> = { exact: [], prefix: [], wildcard: [] };
+        for (const v of views.values()) out[v.match].push(v.id);
+        return out;
+      },
+    ],
+    [
+      'wamp.subscription.lookup',
+      (views, args) => {
+        const topic = stringArg(args, 0, 'topic');
+        const match = matchOf(args[1]);
+        for (const v of views.values()) if (v.topic === topic && v.match === match) return v.id;
+        return null;
+      },
+    ],
+    [
+      'wamp.subscription.match',
+      (views, args) => {
+        const topic = stringArg(args, 0, 'topic');
+        const ids = [...views.values()].filter((v) => uriMatches(v.topic, v.match, topic)).map((v) => v.id);
+        return ids.length === 0 ? null : ids;
+      },
+    ],
+    ['wamp.subscription.get', (views, args) => { const v = byId(views, args); return { id: v.id, created: v.created, uri: v.topic, match: v.match }; }],
+    ['wamp.subscription.list_subscribers', (views, args) => [...byId(views, args).subscribers]],
+    ['wamp.subscription.count_subscribers', (views, args) => byId(views, args).subscribers.length],
+  ]);
 }

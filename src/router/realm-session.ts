@@ -22,6 +22,8 @@ export interface RealmSession {
   readonly transportDetails?: Dict;
   /** When the session joined (ISO 8601), when known. */
   readonly joined?: string;
+  /** The cluster node the session is connected to, when that is another node (undefined: this router's own session). */
+  readonly node?: string;
   /** HELLO.Details.roles of the client. */
   readonly roles: Dict;
   /** True until the session has left the realm. */

@@ -81,7 +81,7 @@ export class RegistrationStore {
     let registration = this.#index.get(procedure, match);
     let created = false;
     if (registration === undefined) {
-      registration = { id: this.#freshId(), procedure, match, invoke, created: new Date().toISOString(), callees: [], next: 0 };
+      registration = { id: this.freshId(), procedure, match, invoke, created: new Date().toISOString(), callees: [], next: 0 };
       this.#index.set(procedure, match, registration);
       this.#byId.set(registration.id, registration);
       created = true;
@@ -108,7 +108,41 @@ export class RegistrationStore {
     return { removed: true, deleted: true };
   }
 
-  #freshId(): number {
+  /**
+   * Makes the registration for (procedure, match) hold exactly `callees`, in that order,
+   * under the cluster's id (a mirror of the cluster's registration); removes it when
+   * `callees` is empty.
+   */
+  mirror(procedure: string, match: MatchPolicy, id: number, invoke: InvocationPolicy, created: string, callees: readonly Callee[]): void {
+    let registration = this.#index.get(procedure, match);
+    if (registration !== undefined && (callees.length === 0 || registration.id !== id || registration.invoke !== invoke)) {
+      for (const callee of [...registration.callees]) this.remove(callee.session, registration);
+      registration = undefined;
+    }
+    if (callees.length === 0) return;
+    if (registration === undefined) {
+      registration = { id, procedure, match, invoke, created, callees: [], next: 0 };
+      this.#index.set(procedure, match, registration);
+      this.#byId.set(id, registration);
+    }
+    const kept = new Set(callees.map((c) => c.session));
+    for (const old of registration.callees) {
+      if (kept.has(old.session)) continue;
+      const mine = this.#bySession.get(old.session);
+      mine?.delete(registration);
+      if (mine?.size === 0) this.#bySession.delete(old.session);
+    }
+    registration.callees.splice(0, registration.callees.length, ...callees);
+    if (registration.next >= callees.length) registration.next = 0;
+    for (const callee of callees) {
+      let mine = this.#bySession.get(callee.session);
+      if (mine === undefined) this.#bySession.set(callee.session, (mine = new Set()));
+      mine.add(registration);
+    }
+  }
+
+  /** A registration id not in use here. */
+  freshId(): number {
     let id = randomId();
     while (this.#byId.has(id)) id = randomId();
     return id;

@@ -1,4 +1,5 @@
 import type { WampMessage } from '../protocol/message.js';
+import type { ClusterInput } from './cluster.js';
 import type { RealmSession } from './realm-session.js';
 
 /** A message from a session, entering the realm's pipeline. */
@@ -51,7 +52,17 @@ export interface MetaNotice {
 }
 
 /**
+ * Something the cluster told this node: `session` is the local session it is for (a
+ * reply, an answered REGISTER) or the stand-in of a remote caller (a forwarded CALL).
+ */
+export interface FromCluster {
+  readonly kind: 'cluster';
+  readonly input: ClusterInput;
+  readonly session: RealmSession | undefined;
+}
+
+/**
  * What flows through a realm's pipeline: inbound messages tagged with their session,
  * outbound messages addressed to sessions, and session lifecycle notices.
  */
-export type Routed = Inbound | Outbound | Fanout | Joined | Left | MetaNotice;
+export type Routed = Inbound | Outbound | Fanout | Joined | Left | MetaNotice | FromCluster;

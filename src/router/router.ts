@@ -1,4 +1,6 @@
-import { Subscription } from 'rxjs';
+import { of, Subscription } from 'rxjs';
+import type { Observable } from 'rxjs';
+import type { ClusterHost, ClusterLink, ClusterState } from './cluster.js';
 import { WampCloseReasons } from '../protocol/errors.js';
 import { randomId } from '../protocol/ids.js';
 import { serializerFor } from '../serialization/registry.js';
@@ -31,6 +33,19 @@ export class Router {
   readonly #autoCreate: boolean;
   readonly #host: SessionHost;
   #closed = false;
+  readonly #cluster: ClusterLink | undefined;
+  /**
+   * The router's place in its cluster, current value first: always `'standalone'` without
+   * a cluster; with one, `'connecting'` until the node holds the cluster's state, then
+   * `'ready'`, `'disconnected'` while NATS is unreachable, `'connecting'` while re-joining.
+   * For readiness probes and metrics.
+   */
+  readonly clusterState$: Observable<ClusterState>;
+  /**
+   * Settles once the router can serve as the cluster's node (at once when standalone);
+   * rejects when the cluster cannot be joined at all (a bad configuration).
+   */
+  readonly ready: Promise<void>;
 
   constructor(config: RouterConfig = {}) {
     this.limits = hardeningLimits(config.limits);
@@ -50,6 +65,33 @@ export class Router {
       limits: this.limits,
       closed: (session) => this.#sessions.delete(session.id),
       stats: this.stats,
+    };
+    this.#cluster = config.cluster;
+    this.clusterState$ = this.#cluster?.state$ ?? of<ClusterState>('standalone');
+    this.ready = this.#cluster === undefined ? Promise.resolve() : this.#cluster.start(this.#clusterHost());
+    // A caller that never awaits `ready` must not see an unhandled rejection; the state says it all.
+    this.ready.catch(() => undefined);
+  }
+
+  #clusterHost(): ClusterHost {
+    return {
+      input: (name, input) => {
+        const realm = this.#realmFor(name);
+        realm?.input(input);
+        return realm !== undefined;
+      },
+      subscriptions: (name) =>
+        [...(this.#realms.get(name)?.subscriptions.all() ?? [])].map((s) => ({ id: s.id, topic: s.topic, match: s.match, created: s.created, subscribers: [...s.subscribers].map((x) => x.id) })),
+      serving: (name, caller, request) => this.#realms.get(name)?.servingRemote.has(`${caller}:${request}`) === true,
+      localSessions: () => [...this.#realms.values()].flatMap((realm) => [...realm.sessions.values()]),
+      localRegistrations: () =>
+        [...this.#realms.values()].flatMap((realm) =>
+          [...realm.registrations.all()].flatMap((r) =>
+            r.callees
+              .filter((c) => c.session.node === undefined)
+              .map((c) => ({ realm: realm.name, session: c.session, procedure: r.procedure, match: r.match, invoke: r.invoke, discloseCaller: c.discloseCaller, id: r.id })),
+          ),
+        ),
     };
   }
 
@@ -127,6 +169,7 @@ export class Router {
       session.goodbye(WampCloseReasons.systemShutdown, 'the router is shutting down');
     }
     await Promise.all(waits);
+    await this.#cluster?.close();
     for (const realm of this.#realms.values()) realm.close();
     this.#realms.clear();
   }
@@ -140,7 +183,7 @@ export class Router {
       if (!this.#autoCreate) return undefined;
       config = { name };
     }
-    realm = new Realm(config, this.limits, this.logger, this.stats === undefined ? undefined : new RealmStats());
+    realm = new Realm(config, this.limits, this.logger, this.#cluster?.realm(name), this.stats === undefined ? undefined : new RealmStats());
     this.#realms.set(name, realm);
     return realm;
   }

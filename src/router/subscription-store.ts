@@ -22,6 +22,12 @@ export class SubscriptionStore {
   readonly #index = new PatternIndex<Subscription>();
   readonly #byId = new Map<number, Subscription>();
   readonly #bySession = new Map<RealmSession, Set<Subscription>>();
+  readonly #idFor: ((topic: string, match: MatchPolicy) => number) | undefined;
+
+  /** `idFor` derives a subscription's id from its pattern (a cluster's nodes agree on it); random ids otherwise. */
+  constructor(idFor?: (topic: string, match: MatchPolicy) => number) {
+    this.#idFor = idFor;
+  }
 
   /** Number of subscriptions. */
   get size(): number {
@@ -38,7 +44,9 @@ export class SubscriptionStore {
     let subscription = this.#index.get(topic, match);
     let created = false;
     if (subscription === undefined) {
-      subscription = { id: this.#freshId(), topic, match, created: new Date().toISOString(), subscribers: new Set() };
+      const derived = this.#idFor?.(topic, match);
+      const id = derived !== undefined && !this.#byId.has(derived) ? derived : this.#freshId();
+      subscription = { id, topic, match, created: new Date().toISOString(), subscribers: new Set() };
       this.#index.set(topic, match, subscription);
       this.#byId.set(subscription.id, subscription);
       created = true;

@@ -5,8 +5,7 @@ import { MESSAGE_TABLE } from '../../protocol/message-table.js';
 import type { Router } from '../../router/router.js';
 import { CALL_DURATION_BUCKETS, CALL_OUTCOMES } from '../../router/router-stats.js';
 
-/** The states a clustered router goes through (`router.clusterState$`); a standalone router is always `standalone`. */
-export type ClusterState = 'standalone' | 'connecting' | 'ready' | 'disconnected';
+import type { ClusterState } from '../../router/cluster.js';
 
 /** Every cluster state, for the `rxwamp_cluster_state{state}` gauge. */
 export const CLUSTER_STATES: readonly ClusterState[] = ['standalone', 'connecting', 'ready', 'disconnected'];
