@@ -5,6 +5,7 @@ import { WampError } from '../../src/protocol/errors.js';
 import { Router } from '../../src/router/index.js';
 import { loopbackPair } from '../../src/transport/loopback.js';
 import { serializerFor } from '../../src/serialization/registry.js';
+import { TestRealm } from '../../src/testing/test-realm.js';
 
 /** A client on a loopback transport attached to a real rxwamp Router. */
 function clientOf(router: Router, protocol = 'wamp.2.json', options: Partial<WampClientOptions> = {}): WampClient {
@@ -80,6 +81,28 @@ describe('WampClient against the rxwamp Router', () => {
     );
     const result = await lastValueFrom(caller.call('com.example.sum', of([1], [2], [3], [4])));
     expect(result.args).toEqual([10]);
+  });
+
+  it('stops streaming call arguments once the call has failed (a synchronous source, a callee that refuses the first chunk)', async () => {
+    const realm = new TestRealm();
+    const callee = realm.client();
+    const caller = realm.client();
+    const invoked: unknown[][] = [];
+    await firstKeeping(
+      callee.register('com.example.refuse', (args) => {
+        invoked.push(args);
+        throw new WampError('com.example.refused');
+      }),
+    );
+    const failure = await lastValueFrom(caller.call('com.example.refuse', of([1], [2], [3]))).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failure instanceof WampError && failure.uri).toBe('com.example.refused');
+    // The chunks after the refusal are not sent: no second invocation is started with them.
+    expect(invoked).toEqual([[1]]);
+    await Promise.all([callee.close(), caller.close()]);
+    await realm.close();
   });
 
   it('delivers events to a subscriber and acknowledges publications', async () => {

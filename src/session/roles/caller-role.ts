@@ -78,7 +78,11 @@ export class CallerRole implements RoleHandler {
   #streamArguments(request: number, procedure: string, args$: Observable<unknown[]>, kwargs: Dict | undefined, wire: Dict, ppt: PptMode | undefined, subscriber: Subscriber<CallResult>): Subscription {
     let held: unknown[] | undefined;
     const progressOptions = { ...wire, progress: true };
-    const send = (args: unknown[], options: Dict): void => this.ctx.send(this.#callMessage(request, options, procedure, args, kwargs, ppt));
+    // A synchronous source keeps emitting before its Subscription exists to be unsubscribed:
+    // once the call has ended (a callee's ERROR, say), its later chunks must not go out.
+    const send = (args: unknown[], options: Dict): void => {
+      if (!subscriber.closed) this.ctx.send(this.#callMessage(request, options, procedure, args, kwargs, ppt));
+    };
     return args$.subscribe({
       next: (args) => {
         if (held !== undefined) send(held, progressOptions);
