@@ -258,5 +258,8 @@ describe('WampClient', () => {
     m.expect(client.session$.pipe(map(String), catchError((e: WampError) => of(e.uri)))).toBeObservable('-------(e|)', { e: 'wamp.error.network_failure' });
     m.flush();
     expect(attempts).toBe(4);
+    // A client that gave up has no session, and says so without throwing.
+    expect(client.session).toBeUndefined();
+    expect(client.internalSize()).toBe(0);
   }));
 });

@@ -31,6 +31,7 @@ export class WampClient {
   readonly #options: WampClientOptions;
   readonly #policy: ReconnectPolicy;
   readonly #current = new BehaviorSubject<WampSession | undefined>(NO_SESSION);
+  #failed = false;
   readonly #shared = new Map<string, Observable<unknown>>();
   /** The connection loop: the running attempt or the pending retry timer. */
   #connection: Subscription | undefined;
@@ -48,7 +49,12 @@ export class WampClient {
 
   /** The session of the moment, if one is established. */
   get session(): WampSession | undefined {
-    return this.#current.value;
+    return this.#sessionNow();
+  }
+
+  /** The current session; none once the client has given up (an errored BehaviorSubject's value throws). */
+  #sessionNow(): WampSession | undefined {
+    return this.#failed ? undefined : this.#current.value;
   }
 
   /** Calls a procedure on the next established session (see WampSession.call); a procedure contract types and checks the call. */
@@ -108,7 +114,7 @@ export class WampClient {
 
   /** Internal map entries of the client and its current session (0 when idle): for leak checks. */
   internalSize(): number {
-    return this.#shared.size + (this.#current.value?.internalSize() ?? 0);
+    return this.#shared.size + (this.#sessionNow()?.internalSize() ?? 0);
   }
 
   /** Runs `work` on the next established session; errors if the client closes first. */
@@ -221,6 +227,7 @@ export class WampClient {
 
   #fail(err: unknown): void {
     this.#closed = true;
+    this.#failed = true;
     this.#current.error(err);
   }
 
