@@ -1,8 +1,5 @@
 import { lastValueFrom, Observable, toArray } from 'rxjs';
 import { Wampy } from 'wampy';
-import { CborSerializer as WampyCbor } from 'wampy/CborSerializer.js';
-import { JsonSerializer as WampyJson } from 'wampy/JsonSerializer.js';
-import { MsgpackSerializer as WampyMsgpack } from 'wampy/MsgpackSerializer.js';
 import WebSocket from 'ws';
 import { WampClient } from '../../src/client/wamp-client.js';
 import { listen } from '../../src/node/listen.js';
@@ -11,6 +8,7 @@ import { Router } from '../../src/router/router.js';
 import type { SerializerName } from '../../src/serialization/serializer.js';
 import { WampResult } from '../../src/session/role-types.js';
 import { firstKeeping } from '../support/router-clients.js';
+import { WAMPY_SERIALIZERS } from '../support/wampy-peer.js';
 
 /** What Wampy hands an event callback. */
 interface EventData {
@@ -22,13 +20,6 @@ interface EventData {
 type InvocationData = Parameters<Parameters<Wampy['register']>[1]>[0];
 /** Wampy's options, for its `ws` class. */
 type WampyOptions = NonNullable<ConstructorParameters<typeof Wampy>[1]>;
-
-/** Wampy's serializer for each of ours. */
-const WAMPY_SERIALIZERS = {
-  json: () => new WampyJson(),
-  msgpack: () => new WampyMsgpack(),
-  cbor: () => new WampyCbor(),
-} as const satisfies Record<SerializerName, () => unknown>;
 
 /** A promise and the callback that settles it, for Wampy's callback APIs. */
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {

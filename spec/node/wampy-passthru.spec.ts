@@ -1,9 +1,6 @@
 import { lastValueFrom } from 'rxjs';
 import WebSocket from 'ws';
 import { Wampy } from 'wampy';
-import { JsonSerializer } from 'wampy/JsonSerializer.js';
-import { MsgpackSerializer } from 'wampy/MsgpackSerializer.js';
-import { CborSerializer } from 'wampy/CborSerializer.js';
 import { WampClient } from '../../src/client/wamp-client.js';
 import { listen } from '../../src/node/listen.js';
 import type { RouterServer } from '../../src/node/listen.js';
@@ -12,6 +9,7 @@ import type { SerializerName } from '../../src/serialization/serializer.js';
 import type { PptSerializerName } from '../../src/session/ppt/ppt-mode.js';
 import { WampResult } from '../../src/session/role-types.js';
 import { collect, settled } from '../support/router-clients.js';
+import { WAMPY_SERIALIZERS } from '../support/wampy-peer.js';
 
 /** The payload of an invocation or event as Wampy hands it to its callbacks. */
 interface WampyData {
@@ -19,8 +17,6 @@ interface WampyData {
   argsList?: unknown[];
   argsDict?: Record<string, unknown>;
 }
-
-const WAMPY_SERIALIZERS = { json: () => new JsonSerializer(), msgpack: () => new MsgpackSerializer(), cbor: () => new CborSerializer() };
 
 /**
  * Which ppt_serializers Wampy.js 8 can exchange over each transport serialization:
@@ -60,7 +56,7 @@ describe('interop: Payload Passthru Mode with Wampy.js 8 over a real WebSocket',
           ws: WebSocket as never, // ws's class; Wampy's type wants the DOM constructor
           autoReconnect: false,
           serializer: WAMPY_SERIALIZERS[transport](),
-          payloadSerializers: { json: new JsonSerializer(), msgpack: new MsgpackSerializer(), cbor: new CborSerializer() },
+          payloadSerializers: { json: WAMPY_SERIALIZERS.json(), msgpack: WAMPY_SERIALIZERS.msgpack(), cbor: WAMPY_SERIALIZERS.cbor() },
         });
         await wampy.connect();
         rx = new WampClient({ url, realm: 'realm1', serializer: transport, reconnect: false });
