@@ -5,7 +5,7 @@ import { CborSerializer } from '../../src/serialization/cbor.js';
 import { JsonSerializer } from '../../src/serialization/json.js';
 import { MsgpackSerializer } from '../../src/serialization/msgpack.js';
 import type { Serializer } from '../../src/serialization/serializer.js';
-import { fromHex, readSingleMessageVectors, toHex } from '../support/conformance.js';
+import { CONFORMANCE_DIR, conformanceVectorsAvailable, fromHex, readSingleMessageVectors, toHex } from '../support/conformance.js';
 
 // The vectors also list ubjson and flatbuffers encodings: rxwamp does not speak those.
 const serializers: Serializer[] = [new JsonSerializer(), new MsgpackSerializer(), new CborSerializer()];
@@ -70,7 +70,14 @@ function encodedHex(serializer: Serializer, msg: WampMessage): string {
   return typeof frame === 'string' ? toHex(new TextEncoder().encode(frame)) : toHex(frame);
 }
 
+// A checkout without shared/ beside it (a user's clone) skips these, saying why; CI never does.
+const skipped = !conformanceVectorsAvailable() && process.env['CI'] === undefined;
+
 describe('conformance with the WAMP test vectors', () => {
+  if (skipped) {
+    it('needs the vectors', () => pending(`no WAMP test vectors at ${CONFORMANCE_DIR}: set RXWAMP_CONFORMANCE_DIR to wamp-proto's testsuite/ folder to run them`));
+    return;
+  }
   const files = readSingleMessageVectors();
   let decodedVariants = 0;
   let encodedSamples = 0;

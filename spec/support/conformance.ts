@@ -2,8 +2,16 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Where the WAMP specification's test vectors live: shared/ beside the repository. */
-export const CONFORMANCE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/conformance/wamp-testsuite');
+/**
+ * Where the WAMP specification's test vectors live: shared/ beside the repository, as this
+ * project's workplace and CI lay it out, or the folder RXWAMP_CONFORMANCE_DIR names.
+ */
+export const CONFORMANCE_DIR = process.env['RXWAMP_CONFORMANCE_DIR'] ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/conformance/wamp-testsuite');
+
+/** Are the vectors there? (A checkout on its own, without shared/ beside it, has none.) */
+export function conformanceVectorsAvailable(): boolean {
+  return existsSync(join(CONFORMANCE_DIR, 'singlemessage'));
+}
 
 /** One encoding of a sample in one serialization. */
 export interface Variant {
