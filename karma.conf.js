@@ -4,19 +4,6 @@
 import { tsImport } from 'tsx/esm/api';
 import { build } from 'esbuild';
 
-/** Chromium flags for a headless run as root on a CI machine without a network. */
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 /** The path the browser specs POST to for the router to drop every connection. */
 const DROP_PATH = '/rxwamp-test/drop';
 
@@ -28,6 +15,8 @@ export default async function karmaConfig(config) {
   const { startTestRouter } = await tsImport('./spec/browser/support/test-router.ts', import.meta.url);
   /** @type {import('./spec/browser/support/esbuild-preprocessor.ts')} */
   const { esbuildPreprocessor } = await tsImport('./spec/browser/support/esbuild-preprocessor.ts', import.meta.url);
+  /** @type {import('./spec/support/chromium-flags.ts')} */
+  const { CHROMIUM_FLAGS } = await tsImport('./spec/support/chromium-flags.ts', import.meta.url);
   const router = await startTestRouter();
 
   /** Closes the router when karma exits. */
@@ -114,7 +103,7 @@ export default async function karmaConfig(config) {
     },
     browsers: ['ChromiumHeadlessCI'],
     customLaunchers: {
-      ChromiumHeadlessCI: { base: 'Chrome', flags: CHROMIUM_FLAGS },
+      ChromiumHeadlessCI: { base: 'Chrome', flags: ['--headless', ...CHROMIUM_FLAGS] },
     },
     // dots outside a terminal: progress would print a line per spec into CI logs.
     reporters: process.stdout.isTTY ? ['progress', 'counts'] : ['dots', 'counts'],

@@ -1,30 +1,10 @@
 import { filter, finalize, firstValueFrom, interval, lastValueFrom, map, Observable, of, take, toArray } from 'rxjs';
-import { WampClient } from '../../src/index.js';
-import type { SerializerName, WampClientOptions } from '../../src/index.js';
+import type { SerializerName } from '../../src/index.js';
 import { dropAllConnections, routerUrl } from './support/karma-env.js';
-
-/** Subscribes and resolves with the first value while staying subscribed (a registration must stay). */
-function firstKeeping<T>(source: Observable<T>): Promise<T> {
-  return new Promise((resolve, reject) => source.subscribe({ next: resolve, error: reject }));
-}
-
-/** A URI no other spec (or earlier run) uses. */
-let uriCount = 0;
-const uniqueUri = (name: string): string => `com.browser.${name}.${Date.now()}.${++uriCount}`;
+import { firstKeeping, pageClients } from './support/page-clients.js';
 
 describe('WampClient in the browser, against the rxwamp router', () => {
-  let clients: WampClient[];
-  beforeEach(() => {
-    clients = [];
-  });
-  afterEach(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-  });
-  const client = (options: Partial<WampClientOptions> = {}): WampClient => {
-    const c = new WampClient({ url: routerUrl(), realm: 'realm1', reconnect: false, ...options });
-    clients.push(c);
-    return c;
-  };
+  const { client, uniqueUri } = pageClients('com.browser');
 
   it('runs in a real browser, on the browser WebSocket', () => {
     expect(typeof window).toBe('object');

@@ -1,30 +1,11 @@
-import { lastValueFrom, Observable } from 'rxjs';
-import { PayloadError, WampClient, WampError, WampResult } from '../../src/index.js';
+import { lastValueFrom } from 'rxjs';
+import { PayloadError, WampError, WampResult } from '../../src/index.js';
 import { generatePayloadKey, xsalsa20poly1305Cipher } from '../../src/e2ee/index.js';
-import type { PptSerializerName, SerializerName, WampClientOptions, WampEvent } from '../../src/index.js';
-import { routerUrl } from './support/karma-env.js';
-
-/** Subscribes and resolves with the first value while staying subscribed (a registration must stay). */
-function firstKeeping<T>(source: Observable<T>): Promise<T> {
-  return new Promise((resolve, reject) => source.subscribe({ next: resolve, error: reject }));
-}
-
-let uriCount = 0;
-const uniqueUri = (name: string): string => `com.browser.ppt.${name}.${Date.now()}.${++uriCount}`;
+import type { PptSerializerName, SerializerName, WampEvent } from '../../src/index.js';
+import { firstKeeping, pageClients } from './support/page-clients.js';
 
 describe('Payload Passthru Mode in the browser, through the rxwamp router', () => {
-  let clients: WampClient[];
-  beforeEach(() => {
-    clients = [];
-  });
-  afterEach(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-  });
-  const client = (options: Partial<WampClientOptions> = {}): WampClient => {
-    const c = new WampClient({ url: routerUrl(), realm: 'realm1', reconnect: false, ...options });
-    clients.push(c);
-    return c;
-  };
+  const { client, uniqueUri } = pageClients('com.browser.ppt');
 
   const bytes = new Uint8Array([0, 1, 254, 255]);
   for (const serializer of ['json', 'msgpack', 'cbor'] as SerializerName[]) {

@@ -3,18 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
-
-/** Chromium flags for a headless run as root on a CI machine without a network (as in karma.conf.js). */
-export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM_FLAGS } from './chromium-flags.js';
 
 /** Debian's Chromium, headless, with a fresh profile that is removed on close. */
 export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
