@@ -30,10 +30,10 @@ describe('broker stage', () => {
     marbles((m) => {
       const source = m.cold('a-----b-----|', { a: subscribe(a, 1, 'com.x'), b: subscribe(b, 1, 'com.x') });
       m.expect(run(source)).toBeObservable('(abc)-(de)--|', {
-        a: 'a <- SUBSCRIBED',
+        a: 'a <- SUBSCRIBED #1',
         b: 'meta wamp.subscription.on_create',
         c: 'meta wamp.subscription.on_subscribe',
-        d: 'b <- SUBSCRIBED',
+        d: 'b <- SUBSCRIBED #1',
         e: 'meta wamp.subscription.on_subscribe',
       });
     }),
@@ -75,7 +75,7 @@ describe('broker stage', () => {
     'acknowledges with PUBLISHED only when asked to',
     marbles((m) => {
       const source = m.cold('ab|', { a: publish(a, 7, 'com.x'), b: publish(a, 8, 'com.x', { acknowledge: true }) });
-      m.expect(run(source)).toBeObservable('-a|', { a: 'a <- PUBLISHED' });
+      m.expect(run(source)).toBeObservable('-a|', { a: 'a <- PUBLISHED #8' });
     }),
   );
 
@@ -158,10 +158,10 @@ describe('broker stage', () => {
         d: () => from(a, 'UNSUBSCRIBE', { Request: 4, Subscription: 12345 }),
       });
       m.expect(run(source)).toBeObservable('abcd|', {
-        a: 'a <- ERROR wamp.error.invalid_uri',
-        b: 'a <- ERROR wamp.error.invalid_uri',
-        c: 'a <- ERROR wamp.error.invalid_uri',
-        d: 'a <- ERROR wamp.error.no_such_subscription',
+        a: 'a <- ERROR #1 wamp.error.invalid_uri ["invalid exact topic pattern \'com..x\'"]',
+        b: 'a <- ERROR #2 wamp.error.invalid_uri ["invalid topic URI \'com.x y\'"]',
+        c: 'a <- ERROR #3 wamp.error.invalid_uri ["topic \'wamp.session.on_join\' is in the reserved wamp. namespace"]',
+        d: 'a <- ERROR #4 wamp.error.no_such_subscription ["no subscription 12345 for this session"]',
       });
     }),
   );
@@ -174,10 +174,10 @@ describe('broker stage', () => {
         from(s, 'UNSUBSCRIBE', { Request: request, Subscription: store.lookup('com.x', 'exact')!.id });
       const source = m.cold('ab-c-d---|', { a: subscribe(a, 1, 'com.x'), b: subscribe(b, 1, 'com.x'), c: unsubscribe(a, 2), d: unsubscribe(b, 2) });
       m.expect(run(source, store).pipe(onlyReplies())).toBeObservable('ab-c-(de)|', {
-        a: 'a <- SUBSCRIBED',
-        b: 'b <- SUBSCRIBED',
-        c: 'a <- UNSUBSCRIBED',
-        d: 'b <- UNSUBSCRIBED',
+        a: 'a <- SUBSCRIBED #1',
+        b: 'b <- SUBSCRIBED #1',
+        c: 'a <- UNSUBSCRIBED #2',
+        d: 'b <- UNSUBSCRIBED #2',
         e: 'meta wamp.subscription.on_delete',
       });
       m.flush();
@@ -195,8 +195,8 @@ describe('broker stage', () => {
         c: (): Routed => ({ kind: 'left', session: a, reason: 'wamp.close.normal' }),
       });
       m.expect(run(source, store).pipe(onlyReplies())).toBeObservable('ab-(cde)-|', {
-        a: 'a <- SUBSCRIBED',
-        b: 'a <- SUBSCRIBED',
+        a: 'a <- SUBSCRIBED #1',
+        b: 'a <- SUBSCRIBED #2',
         c: 'meta wamp.subscription.on_delete',
         d: 'meta wamp.subscription.on_delete',
         e: 'left a',

@@ -1,7 +1,8 @@
-import { filter, from as rxFrom, map } from 'rxjs';
+import { filter, from as rxFrom, map, Subject, VirtualTimeScheduler } from 'rxjs';
 import type { Observable, SchedulerLike } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jasmine';
 import { dealer } from '../../src/router/dealer.js';
+import type { DealerState } from '../../src/router/dealer.js';
 import { silentLogger } from '../../src/router/logger.js';
 import { RegistrationStore } from '../../src/router/registration-store.js';
 import type { Routed } from '../../src/router/routed.js';
@@ -42,7 +43,7 @@ describe('dealer stage', () => {
     'registers, routes CALL → INVOCATION and YIELD → RESULT',
     marbles((m) => {
       const source = m.cold('a-b-c|', { a: register(b, 1, 'com.add'), b: call(a, 1, 'com.add'), c: yieldOf(b, 1) });
-      m.expect(run(source)).toBeObservable('a-b-c|', { a: 'b <- REGISTERED', b: 'b <- INVOCATION [2,3]', c: 'a <- RESULT [5]' });
+      m.expect(run(source)).toBeObservable('a-b-c|', { a: 'b <- REGISTERED #1', b: 'b <- INVOCATION #1 [2,3]', c: 'a <- RESULT #1 [5]' });
     }),
   );
 
@@ -51,10 +52,10 @@ describe('dealer stage', () => {
     marbles((m) => {
       const source = m.cold('a-----b-----|', { a: register(b, 1, 'com.add', { invoke: 'roundrobin' }), b: register(c, 1, 'com.add', { invoke: 'roundrobin' }) });
       m.expect(run(source, { meta: true })).toBeObservable('(abc)-(de)--|', {
-        a: 'b <- REGISTERED',
+        a: 'b <- REGISTERED #1',
         b: 'meta wamp.registration.on_create',
         c: 'meta wamp.registration.on_register',
-        d: 'c <- REGISTERED',
+        d: 'c <- REGISTERED #1',
         e: 'meta wamp.registration.on_register',
       });
     }),
@@ -74,14 +75,14 @@ describe('dealer stage', () => {
         h: () => from(c, 'UNREGISTER', { Request: 5, Registration: 777 }),
       });
       m.expect(run(source)).toBeObservable('abcdefgh|', {
-        a: 'b <- REGISTERED',
-        b: 'c <- ERROR wamp.error.procedure_already_exists',
-        c: 'b <- ERROR wamp.error.procedure_already_exists',
-        d: 'c <- ERROR wamp.error.procedure_already_exists',
-        e: 'c <- ERROR wamp.error.invalid_uri',
-        f: 'c <- ERROR wamp.error.invalid_uri',
-        g: 'a <- ERROR wamp.error.no_such_procedure',
-        h: 'c <- ERROR wamp.error.no_such_registration',
+        a: 'b <- REGISTERED #1',
+        b: 'c <- ERROR #1 wamp.error.procedure_already_exists ["\'com.add\' is already registered"]',
+        c: 'b <- ERROR #2 wamp.error.procedure_already_exists ["this session has already registered \'com.add\'"]',
+        d: 'c <- ERROR #2 wamp.error.procedure_already_exists ["\'com.add\' is registered with invocation policy \'single\', not \'roundrobin\'"]',
+        e: 'c <- ERROR #3 wamp.error.invalid_uri ["procedure \'wamp.session.count\' is in the reserved wamp. namespace"]',
+        f: 'c <- ERROR #4 wamp.error.invalid_uri ["invalid exact procedure pattern \'com..x\'"]',
+        g: 'a <- ERROR #1 wamp.error.no_such_procedure ["no callee registered procedure \'com.nothing\'"]',
+        h: 'c <- ERROR #5 wamp.error.no_such_registration ["no registration 777 for this session"]',
       });
     }),
   );
@@ -105,11 +106,11 @@ describe('dealer stage', () => {
         e: yieldOf(b, 1, {}, [3]),
       });
       m.expect(run(source)).toBeObservable('ab-cde|', {
-        a: 'b <- REGISTERED',
-        b: 'b <- INVOCATION [2,3] {"receive_progress":true}',
-        c: 'a <- RESULT [1] {"progress":true}',
-        d: 'a <- RESULT [2] {"progress":true}',
-        e: 'a <- RESULT [3]',
+        a: 'b <- REGISTERED #1',
+        b: 'b <- INVOCATION #1 [2,3] {"receive_progress":true}',
+        c: 'a <- RESULT #1 [1] {"progress":true}',
+        d: 'a <- RESULT #1 [2] {"progress":true}',
+        e: 'a <- RESULT #1 [3]',
       });
     }),
   );
@@ -118,7 +119,7 @@ describe('dealer stage', () => {
     'drops progressive YIELDs for a caller that did not ask for them',
     marbles((m) => {
       const source = m.cold('abcd|', { a: register(b, 1, 'com.count'), b: call(a, 1, 'com.count'), c: yieldOf(b, 1, { progress: true }, [1]), d: yieldOf(b, 1, {}, [3]) });
-      m.expect(run(source)).toBeObservable('ab-d|', { a: 'b <- REGISTERED', b: 'b <- INVOCATION [2,3]', d: 'a <- RESULT [3]' });
+      m.expect(run(source)).toBeObservable('ab-d|', { a: 'b <- REGISTERED #1', b: 'b <- INVOCATION #1 [2,3]', d: 'a <- RESULT #1 [3]' });
     }),
   );
 
@@ -130,14 +131,14 @@ describe('dealer stage', () => {
         b: call(a, 1, 'com.div'),
         c: () => from(b, 'ERROR', { 'REQUEST.Type': 68, 'REQUEST.Request': 1, Details: {}, Error: 'com.error.div_by_zero', Arguments: ['no'], ArgumentsKw: { d: 0 } }),
       });
-      m.expect(run(source)).toBeObservable('abc|', { a: 'b <- REGISTERED', b: 'b <- INVOCATION [2,3]', c: 'a <- ERROR com.error.div_by_zero {"d":0}' });
+      m.expect(run(source)).toBeObservable('abc|', { a: 'b <- REGISTERED #1', b: 'b <- INVOCATION #1 [2,3]', c: 'a <- ERROR #1 com.error.div_by_zero ["no"] {"d":0}' });
     }),
   );
 
   for (const [mode, expected] of [
-    ['skip', { c: 'a <- ERROR wamp.error.canceled', d: '' }],
+    ['skip', { c: 'a <- ERROR #1 wamp.error.canceled ["call canceled (skip)"]', d: '' }],
     ['killnowait', { c: '(xy)', d: '' }],
-    ['kill', { c: 'b <- INTERRUPT {"mode":"kill","reason":"wamp.error.canceled"}', d: 'a <- ERROR wamp.error.canceled' }],
+    ['kill', { c: 'b <- INTERRUPT #1 {"mode":"kill","reason":"wamp.error.canceled"}', d: 'a <- ERROR #1 wamp.error.canceled' }],
   ] as const) {
     it(
       `cancels a call with mode ${mode}`,
@@ -148,11 +149,11 @@ describe('dealer stage', () => {
           c: cancel(a, 1, mode),
           d: () => from(b, 'ERROR', { 'REQUEST.Type': 68, 'REQUEST.Request': 1, Details: {}, Error: 'wamp.error.canceled' }),
         });
-        const values: Record<string, string> = { a: 'b <- REGISTERED', b: 'b <- INVOCATION [2,3]' };
+        const values: Record<string, string> = { a: 'b <- REGISTERED #1', b: 'b <- INVOCATION #1 [2,3]' };
         let marble = 'ab-';
         if (mode === 'killnowait') {
-          values['x'] = 'b <- INTERRUPT {"mode":"killnowait","reason":"wamp.error.canceled"}';
-          values['y'] = 'a <- ERROR wamp.error.canceled';
+          values['x'] = 'b <- INTERRUPT #1 {"mode":"killnowait","reason":"wamp.error.canceled"}';
+          values['y'] = 'a <- ERROR #1 wamp.error.canceled ["call canceled (killnowait)"]';
           marble += '(xy)---|';
         } else if (mode === 'skip') {
           values['c'] = expected.c;
@@ -172,7 +173,7 @@ describe('dealer stage', () => {
     marbles((m) => {
       const legacy = new StageSession('l', 9, 'legacy', 'backend', LEGACY_CALLEE);
       const source = m.cold('abcd|', { a: register(legacy, 1, 'com.slow'), b: call(a, 1, 'com.slow'), c: cancel(a, 1, 'kill'), d: yieldOf(legacy, 1) });
-      m.expect(run(source)).toBeObservable('abc-|', { a: 'l <- REGISTERED', b: 'l <- INVOCATION [2,3]', c: 'a <- ERROR wamp.error.canceled' });
+      m.expect(run(source)).toBeObservable('abc-|', { a: 'l <- REGISTERED #1', b: 'l <- INVOCATION #1 [2,3]', c: 'a <- ERROR #1 wamp.error.canceled ["call canceled (skip)"]' });
     }),
   );
 
@@ -181,10 +182,10 @@ describe('dealer stage', () => {
     marbles((m) => {
       const source = m.cold('ab------------c|', { a: register(b, 1, 'com.slow'), b: call(a, 1, 'com.slow', { timeout: 5 }), c: yieldOf(b, 1) });
       m.expect(run(source, { scheduler: m.scheduler })).toBeObservable('ab----(xy)-----|', {
-        a: 'b <- REGISTERED',
-        b: 'b <- INVOCATION [2,3]',
-        x: 'b <- INTERRUPT {"mode":"killnowait","reason":"wamp.error.timeout"}',
-        y: 'a <- ERROR wamp.error.timeout',
+        a: 'b <- REGISTERED #1',
+        b: 'b <- INVOCATION #1 [2,3]',
+        x: 'b <- INTERRUPT #1 {"mode":"killnowait","reason":"wamp.error.timeout"}',
+        y: 'a <- ERROR #1 wamp.error.timeout ["call timed out"]',
       });
     }),
   );
@@ -199,7 +200,7 @@ describe('dealer stage', () => {
         d: call(a, 2, 'com.q'),
       });
       const caller = '{"caller":1,"caller_authid":"alice","caller_authrole":"admin"}';
-      m.expect(run(source)).toBeObservable('abcd|', { a: 'b <- REGISTERED', b: `b <- INVOCATION [2,3] ${caller}`, c: 'c <- REGISTERED', d: `c <- INVOCATION [2,3] ${caller}` });
+      m.expect(run(source)).toBeObservable('abcd|', { a: 'b <- REGISTERED #1', b: `b <- INVOCATION #1 [2,3] ${caller}`, c: 'c <- REGISTERED #1', d: `c <- INVOCATION #1 [2,3] ${caller}` });
     }),
   );
 
@@ -218,10 +219,10 @@ describe('dealer stage', () => {
         h: call(a, 4, 'org.y.z'),
       });
       m.expect(run(source).pipe(filter((s) => !s.includes('REGISTERED')))).toBeObservable('-----efgh|', {
-        e: 'b <- INVOCATION [2,3]',
-        f: 'c <- INVOCATION [2,3] {"procedure":"com.x.z"}',
-        g: 'd <- INVOCATION [2,3] {"procedure":"com.y.z"}',
-        h: 'a <- ERROR wamp.error.no_such_procedure',
+        e: 'b <- INVOCATION #1 [2,3]',
+        f: 'c <- INVOCATION #1 [2,3] {"procedure":"com.x.z"}',
+        g: 'd <- INVOCATION #1 [2,3] {"procedure":"com.y.z"}',
+        h: 'a <- ERROR #4 wamp.error.no_such_procedure ["no callee registered procedure \'org.y.z\'"]',
       });
     }),
   );
@@ -241,8 +242,19 @@ describe('dealer stage', () => {
           d: call(a, 2, 'com.s'),
           e: call(a, 3, 'com.s'),
         });
-        const values = { x: 'b <- INVOCATION [2,3]', y: 'c <- INVOCATION [2,3]' };
-        const marble = '---' + [...order].map((s) => (s === 'b' ? 'x' : 'y')).join('') + '|';
+        // Each callee numbers its own invocations: the n-th INVOCATION to b is #n.
+        const sent = { b: 0, c: 0 };
+        const values: Record<string, string> = {};
+        const marble =
+          '---' +
+          [...order]
+            .map((callee, i) => {
+              const key = String.fromCharCode(120 + i);
+              values[key] = `${callee} <- INVOCATION #${++sent[callee as 'b' | 'c']} [2,3]`;
+              return key;
+            })
+            .join('') +
+          '|';
         m.expect(run(source).pipe(filter((s) => s.includes('INVOCATION')))).toBeObservable(marble, values);
       }),
     );
@@ -269,10 +281,10 @@ describe('dealer stage', () => {
         d: call(a, 1, 'com.upload', {}, ['last']),
       });
       m.expect(run(source)).toBeObservable('abcd|', {
-        a: 'b <- REGISTERED',
-        b: 'b <- INVOCATION ["chunk1"] {"progress":true}',
-        c: 'b <- INVOCATION ["chunk2"] {"progress":true}',
-        d: 'b <- INVOCATION ["last"]',
+        a: 'b <- REGISTERED #1',
+        b: 'b <- INVOCATION #1 ["chunk1"] {"progress":true}',
+        c: 'b <- INVOCATION #1 ["chunk2"] {"progress":true}',
+        d: 'b <- INVOCATION #1 ["last"]',
       });
     }),
   );
@@ -282,9 +294,9 @@ describe('dealer stage', () => {
     marbles((m) => {
       const source = m.cold('abc----d|', { a: register(b, 1, 'com.slow'), b: call(a, 1, 'com.slow'), c: left(a), d: yieldOf(b, 1) });
       m.expect(run(source)).toBeObservable('ab(cx)--|', {
-        a: 'b <- REGISTERED',
-        b: 'b <- INVOCATION [2,3]',
-        c: 'b <- INTERRUPT {"mode":"killnowait","reason":"wamp.error.canceled"}',
+        a: 'b <- REGISTERED #1',
+        b: 'b <- INVOCATION #1 [2,3]',
+        c: 'b <- INTERRUPT #1 {"mode":"killnowait","reason":"wamp.error.canceled"}',
         x: 'left a',
       });
     }),
@@ -295,12 +307,91 @@ describe('dealer stage', () => {
     marbles((m) => {
       const store = new RegistrationStore();
       const source = m.cold('abc----|', { a: register(b, 1, 'com.slow'), b: call(a, 1, 'com.slow'), c: left(b) });
-      m.expect(run(source, { store })).toBeObservable('ab(cx)-|', { a: 'b <- REGISTERED', b: 'b <- INVOCATION [2,3]', c: 'a <- ERROR wamp.error.canceled', x: 'left b' });
+      m.expect(run(source, { store })).toBeObservable('ab(cx)-|', { a: 'b <- REGISTERED #1', b: 'b <- INVOCATION #1 [2,3]', c: 'a <- ERROR #1 wamp.error.canceled ["the callee left"]', x: 'left b' });
       m.flush();
       expect(store.size).toBe(0);
       expect(store.sessionCount).toBe(0);
     }),
   );
+
+  describe('pending-call bookkeeping while both parties are still connected', () => {
+    let input: Subject<Routed>;
+    let clock: VirtualTimeScheduler;
+    let state: DealerState;
+    let out: string[];
+    beforeEach(() => {
+      input = new Subject<Routed>();
+      clock = new VirtualTimeScheduler();
+      out = [];
+      input
+        .pipe(
+          dealer({ registrations: new RegistrationStore(), logger: silentLogger, scheduler: clock, onState: (s) => (state = s) }),
+          map(summarize),
+          filter((s) => !s.startsWith('meta')),
+        )
+        .subscribe((s) => out.push(s));
+      input.next(register(b, 1, 'com.slow')());
+      input.next(call(a, 1, 'com.slow', { timeout: 1000 })());
+      expect([state.pendingCount, state.invocationCount]).toEqual([1, 1]);
+      out.length = 0;
+    });
+    const held = () => [state.pendingCount, state.invocationCount];
+
+    it('forgets a call after its final result, and its timer with it', () => {
+      input.next(yieldOf(b, 1, { progress: true })());
+      expect(held()).toEqual([1, 1]);
+      input.next(yieldOf(b, 1)());
+      expect(held()).toEqual([0, 0]);
+      clock.flush();
+      expect(out).toEqual(['a <- RESULT #1 [5]']);
+    });
+
+    it('forgets a call after a callee ERROR', () => {
+      input.next(from(b, 'ERROR', { 'REQUEST.Type': 68, 'REQUEST.Request': 1, Details: {}, Error: 'com.error.x' }));
+      expect(held()).toEqual([0, 0]);
+      clock.flush();
+      expect(out).toEqual(['a <- ERROR #1 com.error.x']);
+    });
+
+    for (const mode of ['skip', 'killnowait'] as const) {
+      it(`forgets a call canceled with ${mode} at once`, () => {
+        input.next(cancel(a, 1, mode)());
+        expect(held()).toEqual([0, 0]);
+        clock.flush();
+        expect(out.filter((s) => s.startsWith('a <-'))).toEqual([`a <- ERROR #1 wamp.error.canceled ["call canceled (${mode})"]`]);
+      });
+    }
+
+    it('keeps a call canceled with kill until the callee answers', () => {
+      input.next(cancel(a, 1, 'kill')());
+      expect(held()).toEqual([1, 1]);
+      input.next(from(b, 'ERROR', { 'REQUEST.Type': 68, 'REQUEST.Request': 1, Details: {}, Error: 'wamp.error.canceled' }));
+      expect(held()).toEqual([0, 0]);
+      clock.flush();
+      expect(out).toEqual(['b <- INTERRUPT #1 {"mode":"kill","reason":"wamp.error.canceled"}', 'a <- ERROR #1 wamp.error.canceled']);
+    });
+
+    it('forgets a call that timed out, and drops the late YIELD', () => {
+      clock.flush();
+      expect(held()).toEqual([0, 0]);
+      input.next(yieldOf(b, 1)());
+      expect(out).toEqual(['b <- INTERRUPT #1 {"mode":"killnowait","reason":"wamp.error.timeout"}', 'a <- ERROR #1 wamp.error.timeout ["call timed out"]']);
+    });
+
+    it('forgets the calls of a callee that left: the caller gets one ERROR, and no timeout after it', () => {
+      input.next(left(b)());
+      expect(held()).toEqual([0, 0]);
+      clock.flush();
+      expect(out).toEqual(['a <- ERROR #1 wamp.error.canceled ["the callee left"]', 'left b']);
+    });
+
+    it('forgets the calls of a caller that left, and its timer with it', () => {
+      input.next(left(a)());
+      expect(held()).toEqual([0, 0]);
+      clock.flush();
+      expect(out).toEqual(['b <- INTERRUPT #1 {"mode":"killnowait","reason":"wamp.error.canceled"}', 'left a']);
+    });
+  });
 
   it('treats a YIELD for an invocation never sent as a protocol violation, and a duplicate CALL id too', () => {
     const store = new RegistrationStore();

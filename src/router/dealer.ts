@@ -23,6 +23,16 @@ export interface DealerContext {
   readonly logger: Logger;
   /** Runs call timeouts (a TestScheduler in marble specs; asyncScheduler by default). */
   readonly scheduler?: SchedulerLike;
+  /** Handed the dealer's live state each time the stage starts (for inspection by specs and tools). */
+  readonly onState?: (state: DealerState) => void;
+}
+
+/** What the dealer is holding right now. */
+export interface DealerState {
+  /** Calls between CALL and their final RESULT or ERROR: zero when no call is in flight. */
+  readonly pendingCount: number;
+  /** Invocations sent to callees and not yet answered, canceled or timed out (as the callees' side sees them). */
+  readonly invocationCount: number;
 }
 
 /** A call between CALL and its final RESULT or ERROR. */
@@ -58,10 +68,14 @@ export function describeRegistration(r: Registration): Dict {
  * registered pass on to the meta stage; everything else that is not the dealer's passes through.
  */
 export function dealer(context: DealerContext): MonoTypeOperatorFunction<Routed> {
-  return stage('dealer', context.logger, (emit) => new DealerLogic(context, emit));
+  return stage('dealer', context.logger, (emit) => {
+    const logic = new DealerLogic(context, emit);
+    context.onState?.(logic);
+    return logic;
+  });
 }
 
-class DealerLogic {
+class DealerLogic implements DealerState {
   readonly #store: RegistrationStore;
   readonly #emit: Emit;
   readonly #byCaller = new Map<RealmSession, Map<number, PendingCall>>();
@@ -74,10 +88,16 @@ class DealerLogic {
     this.#emit = emit;
   }
 
-  /** Pending calls, for the meta API and the churn specs: zero when the realm is idle. */
+  /** Pending calls (counted by caller): zero when no call is in flight. */
   get pendingCount(): number {
     let n = 0;
     for (const calls of this.#byCaller.values()) n += calls.size;
+    return n;
+  }
+
+  get invocationCount(): number {
+    let n = 0;
+    for (const calls of this.#byCallee.values()) n += calls.pending.size;
     return n;
   }
 
