@@ -1,4 +1,5 @@
 import { firstValueFrom, lastValueFrom } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { ClientAuthMethod } from '../../src/client/auth/auth-method.js';
 import { ProtocolViolation, WampError } from '../../src/protocol/errors.js';
 import { SessionClosedError } from '../../src/session/session-errors.js';
@@ -124,22 +125,23 @@ describe('WampSession handshake', () => {
 });
 
 describe('WampSession requireRouterFeatures', () => {
-  const cases: Array<[string, (s: WampSession) => Promise<unknown>, string]> = [
-    ['a progressive call', (s) => lastValueFrom(s.call('p', [], {}, { receive_progress: true })), 'progressive_call_results'],
-    ['a call timeout', (s) => lastValueFrom(s.call('p', [], {}, { timeout: 10 })), 'call_timeout'],
-    ['a pattern subscription', (s) => lastValueFrom(s.subscribe('a.', { match: 'prefix' })), 'pattern_based_subscription'],
-    ['a shared registration', (s) => lastValueFrom(s.register('p', () => 1, { invoke: 'roundrobin' })), 'shared_registration'],
-    ['a pattern registration', (s) => lastValueFrom(s.register('p.', () => 1, { match: 'prefix' })), 'pattern_based_registration'],
-    ['publisher exclusion', (s) => lastValueFrom(s.publish('t', [], {}, { exclude_me: false }), { defaultValue: 0 }), 'publisher_exclusion'],
-    ['publisher identification', (s) => lastValueFrom(s.publish('t', [], {}, { disclose_me: true }), { defaultValue: 0 }), 'publisher_identification'],
-    ['black/white listing', (s) => lastValueFrom(s.publish('t', [], {}, { eligible: [1] }), { defaultValue: 0 }), 'subscriber_blackwhite_listing'],
+  // [what, use, the feature it needs, the options that must go on the wire when allowed]
+  const cases: Array<[string, (s: WampSession) => Observable<unknown>, string, Dict]> = [
+    ['a progressive call', (s) => s.call('p', [], {}, { receive_progress: true }), 'progressive_call_results', { receive_progress: true }],
+    ['a call timeout', (s) => s.call('p', [], {}, { timeout: 10 }), 'call_timeout', { timeout: 10 }],
+    ['a pattern subscription', (s) => s.subscribe('a.', { match: 'prefix' }), 'pattern_based_subscription', { match: 'prefix' }],
+    ['a shared registration', (s) => s.register('p', () => 1, { invoke: 'roundrobin' }), 'shared_registration', { invoke: 'roundrobin' }],
+    ['a pattern registration', (s) => s.register('p.', () => 1, { match: 'prefix' }), 'pattern_based_registration', { match: 'prefix' }],
+    ['publisher exclusion', (s) => s.publish('t', [], {}, { exclude_me: false }), 'publisher_exclusion', { exclude_me: false }],
+    ['publisher identification', (s) => s.publish('t', [], {}, { disclose_me: true }), 'publisher_identification', { disclose_me: true }],
+    ['black/white listing', (s) => s.publish('t', [], {}, { eligible: [1] }), 'subscriber_blackwhite_listing', { eligible: [1] }],
   ];
-  for (const [what, use, feature] of cases) {
+  for (const [what, use, feature, onWire] of cases) {
     it(`refuses ${what} when the router did not announce ${feature}, and allows it when not required`, async () => {
       const strict = scriptedConnection();
       strict.router.roles = { broker: {}, dealer: {} };
       const session = await connected(strict.transport, { realm: 'r' });
-      const error = await use(session).catch((e: unknown) => e);
+      const error = await lastValueFrom(use(session), { defaultValue: 0 }).catch((e: unknown) => e);
       expect((error as WampError).uri).toBe('wamp.error.feature_not_supported');
       expect((error as WampError).message).toContain(feature);
       expect(strict.router.received.length).toBe(1);
@@ -147,10 +149,16 @@ describe('WampSession requireRouterFeatures', () => {
       const lax = scriptedConnection();
       lax.router.roles = { broker: {}, dealer: {} };
       lax.router.on('CALL', (m) => [[50, m[1], {}]]);
+      lax.router.on('SUBSCRIBE', (m) => [[33, m[1], 5], [36, 5, 9, {}, ['x']]]);
+      lax.router.on('REGISTER', (m) => [[65, m[1], 7]]);
       const laxSession = await connected(lax.transport, { realm: 'r', requireRouterFeatures: false });
-      const sub = use(laxSession);
-      expect(lax.router.received.length).toBe(2);
-      void sub.catch(() => undefined);
+      // The request goes out with its options, and the router's answer reaches the caller.
+      const outcome = await firstValueFrom(use(laxSession), { defaultValue: 'completed' }).catch((e: unknown) => e);
+      expect(outcome).not.toBeInstanceOf(Error);
+      // HELLO, the request, and (for the streams firstValueFrom leaves) UNSUBSCRIBE or UNREGISTER.
+      const [, request, ...cleanup] = lax.router.received.map((m) => m[0]);
+      expect(cleanup).toEqual(request === 32 ? [34] : request === 64 ? [66] : []);
+      expect(lax.router.received[1]![2]).toEqual(jasmine.objectContaining(onWire));
     });
   }
 });
