@@ -1,10 +1,10 @@
 import { encode as cborEncode } from 'cborg';
 import { encode as msgpackEncode } from '@msgpack/msgpack';
 import { LimitErrors } from '../../src/router/limits.js';
-import type { Logger, LogLevel } from '../../src/router/logger.js';
 import type { AllRouterLimits } from '../../src/router/limits.js';
 import { Router } from '../../src/router/router.js';
 import { RawPeer } from '../support/raw-peer.js';
+import { RecordingLogger } from '../support/recording-logger.js';
 
 const VIOLATION = 'wamp.error.protocol_violation';
 
@@ -21,14 +21,12 @@ function watchRejections(): { readonly seen: unknown[]; stop(): void } {
 describe('Router under hostile input', () => {
   let router: Router;
   let rejections: ReturnType<typeof watchRejections>;
-  /** What the router logged during the spec. */
-  let logged: Array<{ level: LogLevel; event: string; fields: Record<string, unknown> | undefined }>;
+  let logger: RecordingLogger;
 
   beforeEach(() => {
     rejections = watchRejections();
-    logged = [];
+    logger = new RecordingLogger();
     const limits: AllRouterLimits = { maxMessageSize: 64 * 1024, goodbyeTimeoutMs: 50 };
-    const logger: Logger = { log: (level, event, fields) => logged.push({ level, event, fields }) };
     router = new Router({ realms: [{ name: 'realm1' }], limits, logger });
   });
 
@@ -225,7 +223,7 @@ describe('Router under hostile input', () => {
       publisher.sendFrame(cborEncode([16, 2, { acknowledge: true }, 'com.big', [1]]));
       await publisher.next(17);
       expect((await subscriber.next(36))[4]).toEqual([1]);
-      expect(logged.filter((l) => l.event === 'encode_failed')).toEqual([
+      expect(logger.named('encode_failed')).toEqual([
         { level: 'warn', event: 'encode_failed', fields: jasmine.objectContaining({ type: 'EVENT', serializer: 'json' }) },
       ]);
       await expectStillServing();
