@@ -1,4 +1,4 @@
-import { filter, from as rxFrom, map, Subject, VirtualTimeScheduler } from 'rxjs';
+import { concat, filter, from as rxFrom, map, Subject, VirtualTimeScheduler } from 'rxjs';
 import type { Observable, SchedulerLike } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jasmine';
 import { dealer } from '../../src/router/dealer.js';
@@ -332,23 +332,23 @@ describe('dealer stage', () => {
         .subscribe((s) => out.push(s));
       input.next(register(b, 1, 'com.slow')());
       input.next(call(a, 1, 'com.slow', { timeout: 1000 })());
-      expect([state.pendingCount, state.invocationCount]).toEqual([1, 1]);
+      expect([state.pendingCount, state.invocationCount, state.callerCount]).toEqual([1, 1, 1]);
       out.length = 0;
     });
-    const held = () => [state.pendingCount, state.invocationCount];
+    const held = () => [state.pendingCount, state.invocationCount, state.callerCount];
 
     it('forgets a call after its final result, and its timer with it', () => {
       input.next(yieldOf(b, 1, { progress: true })());
-      expect(held()).toEqual([1, 1]);
+      expect(held()).toEqual([1, 1, 1]);
       input.next(yieldOf(b, 1)());
-      expect(held()).toEqual([0, 0]);
+      expect(held()).toEqual([0, 0, 0]);
       clock.flush();
       expect(out).toEqual(['a <- RESULT #1 [5]']);
     });
 
     it('forgets a call after a callee ERROR', () => {
       input.next(from(b, 'ERROR', { 'REQUEST.Type': 68, 'REQUEST.Request': 1, Details: {}, Error: 'com.error.x' }));
-      expect(held()).toEqual([0, 0]);
+      expect(held()).toEqual([0, 0, 0]);
       clock.flush();
       expect(out).toEqual(['a <- ERROR #1 com.error.x']);
     });
@@ -356,7 +356,7 @@ describe('dealer stage', () => {
     for (const mode of ['skip', 'killnowait'] as const) {
       it(`forgets a call canceled with ${mode} at once`, () => {
         input.next(cancel(a, 1, mode)());
-        expect(held()).toEqual([0, 0]);
+        expect(held()).toEqual([0, 0, 0]);
         clock.flush();
         expect(out.filter((s) => s.startsWith('a <-'))).toEqual([`a <- ERROR #1 wamp.error.canceled ["call canceled (${mode})"]`]);
       });
@@ -364,33 +364,202 @@ describe('dealer stage', () => {
 
     it('keeps a call canceled with kill until the callee answers', () => {
       input.next(cancel(a, 1, 'kill')());
-      expect(held()).toEqual([1, 1]);
+      expect(held()).toEqual([1, 1, 1]);
       input.next(from(b, 'ERROR', { 'REQUEST.Type': 68, 'REQUEST.Request': 1, Details: {}, Error: 'wamp.error.canceled' }));
-      expect(held()).toEqual([0, 0]);
+      expect(held()).toEqual([0, 0, 0]);
       clock.flush();
       expect(out).toEqual(['b <- INTERRUPT #1 {"mode":"kill","reason":"wamp.error.canceled"}', 'a <- ERROR #1 wamp.error.canceled']);
     });
 
     it('forgets a call that timed out, and drops the late YIELD', () => {
       clock.flush();
-      expect(held()).toEqual([0, 0]);
+      expect(held()).toEqual([0, 0, 0]);
       input.next(yieldOf(b, 1)());
       expect(out).toEqual(['b <- INTERRUPT #1 {"mode":"killnowait","reason":"wamp.error.timeout"}', 'a <- ERROR #1 wamp.error.timeout ["call timed out"]']);
     });
 
     it('forgets the calls of a callee that left: the caller gets one ERROR, and no timeout after it', () => {
       input.next(left(b)());
-      expect(held()).toEqual([0, 0]);
+      expect(held()).toEqual([0, 0, 0]);
       clock.flush();
       expect(out).toEqual(['a <- ERROR #1 wamp.error.canceled ["the callee left"]', 'left b']);
     });
 
+    it('keeps each of a caller\'s concurrent calls until its own answer', () => {
+      input.next(call(a, 2, 'com.slow')());
+      expect(held()).toEqual([2, 2, 1]);
+      input.next(yieldOf(b, 2, {}, [7])());
+      expect(held()).toEqual([1, 1, 1]);
+      input.next(yieldOf(b, 1)());
+      expect(held()).toEqual([0, 0, 0]);
+      expect(out).toEqual(['b <- INVOCATION #2 [2,3]', 'a <- RESULT #2 [7]', 'a <- RESULT #1 [5]']);
+    });
+
+    it('arms no timer for a timeout of 0', () => {
+      input.next(call(a, 2, 'com.slow', { timeout: 0 })());
+      clock.flush();
+      // Only call #1 (timeout 1000) timed out.
+      expect(out.filter((s) => s.includes('timeout'))).toEqual(['b <- INTERRUPT #1 {"mode":"killnowait","reason":"wamp.error.timeout"}', 'a <- ERROR #1 wamp.error.timeout ["call timed out"]']);
+      expect(held()).toEqual([1, 1, 1]);
+    });
+
+    it('drops a late answer to an invocation that ended, and aborts an answer to one never sent', () => {
+      input.next(cancel(a, 1, 'skip')());
+      input.next(yieldOf(b, 1)());
+      input.next(from(b, 'ERROR', { 'REQUEST.Type': 68, 'REQUEST.Request': 1, Details: {}, Error: 'com.error.x' }));
+      expect(b.direct).toEqual([]);
+      input.next(yieldOf(b, 2)());
+      expect(b.direct).toEqual(['ABORT wamp.error.protocol_violation']);
+      expect(b.explanations).toEqual(['YIELD for INVOCATION.Request 2, which the router never sent']);
+      const d = new StageSession('d', 4);
+      input.next(register(d, 1, 'com.d')());
+      input.next(call(a, 3, 'com.d')());
+      input.next(from(d, 'ERROR', { 'REQUEST.Type': 68, 'REQUEST.Request': 9, Details: {}, Error: 'com.error.x' }));
+      expect(d.explanations).toEqual(['ERROR for INVOCATION.Request 9, which the router never sent']);
+      expect(out).toEqual(['a <- ERROR #1 wamp.error.canceled ["call canceled (skip)"]', 'd <- REGISTERED #1', 'd <- INVOCATION #1 [2,3]']);
+    });
+
+    it('releases its timers and state when the pipeline is torn down', () => {
+      input.complete();
+      expect(clock.actions).toEqual([]);
+      expect(held()).toEqual([0, 0, 0]);
+    });
+
     it('forgets the calls of a caller that left, and its timer with it', () => {
       input.next(left(a)());
-      expect(held()).toEqual([0, 0]);
+      expect(held()).toEqual([0, 0, 0]);
       clock.flush();
       expect(out).toEqual(['b <- INTERRUPT #1 {"mode":"killnowait","reason":"wamp.error.canceled"}', 'left a']);
     });
+  });
+
+  it(
+    'refuses a second registration by a callee of a shared registration, and a policy that differs from the shared one',
+    marbles((m) => {
+      const source = m.cold('abcde|', {
+        a: register(b, 1, 'com.s', { invoke: 'roundrobin' }),
+        b: register(c, 1, 'com.s', { invoke: 'roundrobin' }),
+        c: register(b, 2, 'com.s', { invoke: 'roundrobin' }),
+        d: register(a, 1, 'com.s', { invoke: 'random' }),
+        e: register(a, 2, 'com.s', { invoke: 'roundrobin' }),
+      });
+      m.expect(run(source)).toBeObservable('abcde|', {
+        a: 'b <- REGISTERED #1',
+        b: 'c <- REGISTERED #1',
+        c: 'b <- ERROR #2 wamp.error.procedure_already_exists ["this session has already registered \'com.s\'"]',
+        d: 'a <- ERROR #1 wamp.error.procedure_already_exists ["\'com.s\' is registered with invocation policy \'roundrobin\', not \'random\'"]',
+        e: 'a <- REGISTERED #2',
+      });
+    }),
+  );
+
+  it('tells the meta API who registered and unregistered what, and deletes a shared registration with its last callee', () => {
+    const store = new RegistrationStore();
+    const metas: unknown[][] = [];
+    const unregister = (s: StageSession, request: number) => () => from(s, 'UNREGISTER', { Request: request, Registration: store.lookup('com.s', 'prefix')!.id });
+    fromThunks([register(b, 1, 'com.s', { invoke: 'first', match: 'prefix' }), register(c, 1, 'com.s', { invoke: 'first', match: 'prefix' }), unregister(b, 2), unregister(c, 2)])
+      .pipe(map((t) => t()), dealer({ registrations: store, logger: silentLogger }))
+      .subscribe((r) => {
+        if (r.kind === 'meta') metas.push([r.topic, ...r.args]);
+        else if (r.kind === 'out') metas.push([summarize(r)]);
+      });
+    const id = jasmine.any(Number);
+    expect(metas).toEqual([
+      ['b <- REGISTERED #1'],
+      ['wamp.registration.on_create', 2, { id, created: jasmine.any(String), uri: 'com.s', match: 'prefix', invoke: 'first' }],
+      ['wamp.registration.on_register', 2, id],
+      ['c <- REGISTERED #1'],
+      ['wamp.registration.on_register', 3, id],
+      ['b <- UNREGISTERED #2'],
+      ['wamp.registration.on_unregister', 2, id],
+      ['c <- UNREGISTERED #2'],
+      ['wamp.registration.on_unregister', 3, id],
+      ['wamp.registration.on_delete', 3, id],
+    ]);
+    const ids = new Set(metas.filter((e) => e.length === 3 && e[0] !== 'wamp.registration.on_create').map((e) => e[2]));
+    expect(ids.size).toBe(1);
+  });
+
+  it(
+    'refuses a CALL of an invalid URI, and a progressive call invocation to a callee that cannot take one',
+    marbles((m) => {
+      const legacy = new StageSession('l', 9, 'legacy', 'backend', LEGACY_CALLEE);
+      const source = m.cold('abc|', { a: register(legacy, 1, 'com.up'), b: call(a, 1, 'com..up'), c: call(a, 2, 'com.up', { progress: true }) });
+      m.expect(run(source)).toBeObservable('abc|', {
+        a: 'l <- REGISTERED #1',
+        b: 'a <- ERROR #1 wamp.error.invalid_uri ["invalid procedure URI \'com..up\'"]',
+        c: 'a <- ERROR #2 wamp.error.feature_not_supported ["the callee of \'com.up\' does not support progressive call invocations"]',
+      });
+    }),
+  );
+
+  it(
+    'times out a call to a callee without call canceling without an INTERRUPT',
+    marbles((m) => {
+      const legacy = new StageSession('l', 9, 'legacy', 'backend', LEGACY_CALLEE);
+      const source = m.cold('ab------|', { a: register(legacy, 1, 'com.slow'), b: call(a, 1, 'com.slow', { timeout: 3 }) });
+      m.expect(run(source, { scheduler: m.scheduler })).toBeObservable('ab--y---|', { a: 'l <- REGISTERED #1', b: 'l <- INVOCATION #1 [2,3]', y: 'a <- ERROR #1 wamp.error.timeout ["call timed out"]' });
+    }),
+  );
+
+  it(
+    'interrupts no callee that is gone or cannot cancel when the caller leaves, and answers no one for a call to oneself',
+    marbles((m) => {
+      const legacy = new StageSession('l', 9, 'legacy', 'backend', LEGACY_CALLEE);
+      const closing = (): Routed => {
+        b.open = false;
+        return left(a)();
+      };
+      const source = m.cold('abcde-f-g|', {
+        a: register(legacy, 1, 'com.old'),
+        b: register(b, 1, 'com.gone'),
+        c: call(a, 1, 'com.old'),
+        d: call(a, 2, 'com.gone'),
+        e: closing,
+        f: call(c, 1, 'com.self.rpc'),
+        g: () => {
+          c.open = false;
+          return left(c)();
+        },
+      });
+      const withSelf = m.cold('a|', { a: register(c, 1, 'com.self.rpc') });
+      m.expect(run(concatThunks(withSelf, source)).pipe(filter((s) => !s.includes('REGISTERED')))).toBeObservable('---cde-f-g|', {
+        c: 'l <- INVOCATION #1 [2,3]',
+        d: 'b <- INVOCATION #1 [2,3]',
+        e: 'left a',
+        f: 'c <- INVOCATION #1 [2,3]',
+        g: 'left c',
+      });
+    }),
+  );
+
+  it('aborts a caller that reuses the request id of a pending call, saying so', () => {
+    fromThunks([register(b, 1, 'com.p'), call(a, 1, 'com.p'), call(a, 1, 'com.p')])
+      .pipe(map((t) => t()), dealer({ registrations: new RegistrationStore(), logger: silentLogger }))
+      .subscribe();
+    expect(a.explanations).toEqual(['CALL request id 1 is already in use by a pending call']);
+  });
+
+  it('passes on ERRORs that answer anything but an INVOCATION (the lifecycle stage judges them)', () => {
+    const seen: string[] = [];
+    fromThunks([register(b, 1, 'com.p'), call(a, 1, 'com.p'), () => from(b, 'ERROR', { 'REQUEST.Type': 48, 'REQUEST.Request': 1, Details: {}, Error: 'com.error.x' })])
+      .pipe(map((t) => t()), dealer({ registrations: new RegistrationStore(), logger: silentLogger }), map(summarize), filter((s) => !s.startsWith('meta')))
+      .subscribe((s) => seen.push(s));
+    expect(seen).toEqual(['b <- REGISTERED #1', 'b <- INVOCATION #1 [2,3]', 'b -> ERROR']);
+  });
+
+  it('ends with ABORT the session whose message made the dealer fail, logging the stage', () => {
+    const broken = new StageSession('x', 5);
+    broken.supports = () => {
+      throw new Error('boom');
+    };
+    const lines: Array<[string, Record<string, unknown> | undefined]> = [];
+    fromThunks([register(broken, 1, 'com.p'), call(a, 1, 'com.p', { receive_progress: true })])
+      .pipe(map((t) => t()), dealer({ registrations: new RegistrationStore(), logger: { log: (_level, event, fields) => lines.push([event, fields]) } }))
+      .subscribe();
+    expect(lines).toEqual([['stage_failure', { stage: 'dealer', kind: 'in', error: 'boom' }]]);
+    expect(a.direct).toEqual(['ABORT wamp.error.runtime_error']);
+    expect(a.explanations).toEqual(['internal router error in dealer']);
   });
 
   it('treats a YIELD for an invocation never sent as a protocol violation, and a duplicate CALL id too', () => {
@@ -405,4 +574,9 @@ describe('dealer stage', () => {
 
 function fromThunks(thunks: Array<() => Routed>): Observable<() => Routed> {
   return rxFrom(thunks);
+}
+
+/** `first`, then `second`, each in its own frames (one marble flow after the other). */
+function concatThunks(first: Observable<() => Routed>, second: Observable<() => Routed>): Observable<() => Routed> {
+  return concat(first, second);
 }

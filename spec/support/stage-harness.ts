@@ -20,6 +20,8 @@ export class StageSession implements RealmSession {
   readonly authprovider = 'static';
   open = true;
   readonly direct: string[] = [];
+  /** The explanations that came with what `direct` records (ABORT and GOODBYE messages). */
+  readonly explanations: string[] = [];
 
   constructor(
     readonly name: string,
@@ -32,12 +34,14 @@ export class StageSession implements RealmSession {
   supports(role: RoleName, feature: string): boolean {
     return hasFeature(this.roles, role, feature);
   }
-  abort(reason: string): void {
+  abort(reason: string, message: string): void {
     this.direct.push(`ABORT ${reason}`);
+    this.explanations.push(message);
     this.open = false;
   }
-  goodbye(reason: string): void {
+  goodbye(reason: string, message?: string): void {
     this.direct.push(`GOODBYE ${reason}`);
+    if (message !== undefined) this.explanations.push(message);
     this.open = false;
   }
   answerGoodbye(): void {

@@ -33,6 +33,8 @@ export interface DealerState {
   readonly pendingCount: number;
   /** Invocations sent to callees and not yet answered, canceled or timed out (as the callees' side sees them). */
   readonly invocationCount: number;
+  /** Callers the dealer holds pending calls for: zero when no call is in flight (no state left behind). */
+  readonly callerCount: number;
 }
 
 /** A call between CALL and its final RESULT or ERROR. */
@@ -93,6 +95,10 @@ class DealerLogic implements DealerState {
     let n = 0;
     for (const calls of this.#byCaller.values()) n += calls.size;
     return n;
+  }
+
+  get callerCount(): number {
+    return this.#byCaller.size;
   }
 
   get invocationCount(): number {
