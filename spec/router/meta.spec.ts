@@ -1,5 +1,7 @@
 import { filter, lastValueFrom } from 'rxjs';
 import type { WampEvent } from '../../src/index.js';
+import type { WampMessage } from '../../src/protocol/message.js';
+import type { WampSession } from '../../src/session/wamp-session.js';
 import { WampError } from '../../src/protocol/errors.js';
 import { Router } from '../../src/router/router.js';
 import { callValue, collect, connectClient, firstKeeping, settled } from '../support/router-clients.js';
@@ -24,18 +26,12 @@ describe('meta API (driven by WampClient sessions)', () => {
     await router.close();
   });
 
-  async function join(authid: keyof typeof PRINCIPALS): Promise<TestClient & { id: number }> {
+  async function join(authid: keyof typeof PRINCIPALS): Promise<TestClient & { id: number; session: WampSession }> {
     const c = connectClient(router, { authid, ticket: PRINCIPALS[authid].ticket });
     clients.push(c);
     const session = await firstKeeping(c.client.session$);
-    return { ...c, id: session.id };
+    return { ...c, id: session.id, session };
   }
-
-  const idle = (predicate: () => boolean): Promise<void> =>
-    new Promise((resolve) => {
-      const poll = (): void => (predicate() ? resolve() : void setImmediate(poll));
-      poll();
-    });
 
   describe('sessions', () => {
     it('counts, lists (with authrole filter) and describes sessions', async () => {
@@ -107,10 +103,12 @@ describe('meta API (driven by WampClient sessions)', () => {
       await settled(admin.client);
       const callee = await join('bob');
       const registration = callee.client.register('com.app.add', (args) => (args[0] as number) + (args[1] as number), { invoke: 'roundrobin' }).subscribe();
-      const exactId = await waitForValue(() => callValue(admin.client, 'wamp.registration.lookup', ['com.app.add']));
-      const prefix = await firstKeeping(callee.client.register('com.app', () => 'prefix', { match: 'prefix' }));
+      // The meta events say when the registration exists.
       expect(await events.next()).toBe('on_create');
       expect(await events.next()).toBe('on_register');
+      const exactId = await callValue(admin.client, 'wamp.registration.lookup', ['com.app.add']);
+      expect(exactId).toEqual(jasmine.any(Number));
+      const prefix = await firstKeeping(callee.client.register('com.app', () => 'prefix', { match: 'prefix' }));
       expect(await callValue(admin.client, 'wamp.registration.list')).toEqual({ exact: [exactId], prefix: [prefix.id], wildcard: [] });
       expect(await callValue(admin.client, 'wamp.registration.lookup', ['com.app', { match: 'prefix' }])).toBe(prefix.id);
       expect(await callValue(admin.client, 'wamp.registration.lookup', ['com.nothing'])).toBeNull();
@@ -130,12 +128,15 @@ describe('meta API (driven by WampClient sessions)', () => {
     it('revokes a callee with remove_callee: UNREGISTERED with request 0, and the registration is gone', async () => {
       const admin = await join('alice');
       const callee = await join('bob');
-      let completed = false;
+      let complete: () => void = () => undefined;
+      const completed = new Promise<void>((resolve) => (complete = resolve));
+      const unregistered = firstKeeping(callee.session.messages$.pipe(filter((m: WampMessage) => m.name === 'UNREGISTERED')));
       const reg = await new Promise<{ id: number }>((resolve, reject) =>
-        callee.client.register('com.app.p', () => 1).subscribe({ next: resolve, error: reject, complete: () => (completed = true) }),
+        callee.client.register('com.app.p', () => 1).subscribe({ next: resolve, error: reject, complete }),
       );
       await callValue(admin.client, 'wamp.registration.remove_callee', [reg.id, callee.id, 'com.app.revoked']);
-      await idle(() => completed);
+      await completed;
+      expect((await unregistered).toArray()).toEqual([67, 0, { registration: reg.id, reason: 'com.app.revoked' }]);
       expect(router.realm('realm1')!.registrations.size).toBe(0);
       const error = await lastValueFrom(admin.client.call('com.app.p')).catch((e: unknown) => e);
       expect((error as WampError).uri).toBe('wamp.error.no_such_procedure');
@@ -181,13 +182,23 @@ describe('meta API (driven by WampClient sessions)', () => {
     it('revokes a subscriber with remove_subscriber: its Observable completes and no event reaches it', async () => {
       const admin = await join('alice');
       const user = await join('bob');
-      let completed = false;
-      user.client.subscribe('com.app.topic').subscribe({ complete: () => (completed = true) });
+      let complete: () => void = () => undefined;
+      const completed = new Promise<void>((resolve) => (complete = resolve));
+      const received: unknown[][] = [];
+      user.session.messages$.pipe(filter((m: WampMessage) => m.name === 'EVENT')).subscribe((m) => received.push(m.toArray()));
+      user.client.subscribe('com.app.topic').subscribe({ complete });
       await settled(user.client);
       const id = (await callValue(admin.client, 'wamp.subscription.lookup', ['com.app.topic'])) as number;
       await callValue(admin.client, 'wamp.subscription.remove_subscriber', [id, user.id]);
-      await idle(() => completed);
+      await completed;
       expect(router.realm('realm1')!.subscriptions.size).toBe(0);
+      // A later publication to the topic does not reach it; one to a topic it still has does, after it.
+      const other = collect<WampEvent>(user.client.subscribe('com.app.other'));
+      await settled(user.client);
+      await lastValueFrom(admin.client.publish('com.app.topic', ['revoked'], {}, { acknowledge: true }));
+      await lastValueFrom(admin.client.publish('com.app.other', ['still'], {}, { acknowledge: true }));
+      expect((await other.next()).args).toEqual(['still']);
+      expect(received.map((m) => m[4])).toEqual([['still']]);
     });
   });
 
@@ -224,7 +235,7 @@ describe('meta API (driven by WampClient sessions)', () => {
         await settled(watcher.client);
         const user = await join('bob');
         await callValue(user.client, 'wamp.session.add_testament', ['com.app.testament', ['gone', 1], { who: 'bob' }]);
-        await callValue(user.client, 'wamp.session.add_testament', ['com.app.testament', ['detached'], {}], { scope: 'detached' }).catch(() => undefined);
+        await callValue(user.client, 'wamp.session.add_testament', ['com.app.testament', ['detached'], {}], { scope: 'detached' });
         if (how === 'cut') user.cut();
         else await user.client.close();
         const first = await wills.next();
@@ -249,10 +260,3 @@ describe('meta API (driven by WampClient sessions)', () => {
     });
   });
 });
-
-async function waitForValue<T>(read: () => Promise<T>): Promise<T> {
-  for (;;) {
-    const value = await read();
-    if (value !== null && value !== undefined) return value;
-  }
-}
