@@ -50,6 +50,12 @@ describe('broker stage', () => {
         replies.push(summarize(r));
       });
     expect(new Set(ids).size).toBe(1);
+    expect(replies.filter((r) => !r.startsWith('meta'))).toEqual(['a <- SUBSCRIBED #1', 'a <- SUBSCRIBED #2', 'b <- SUBSCRIBED #1']);
+    expect(replies.filter((r) => r.startsWith('meta'))).toEqual([
+      'meta wamp.subscription.on_create',
+      'meta wamp.subscription.on_subscribe',
+      'meta wamp.subscription.on_subscribe',
+    ]);
     ids.length = 0;
     store.forEachMatch('com.x', (sub) => ids.push(sub.id, sub.subscribers.size));
     expect(ids.length).toBe(2);
