@@ -2,9 +2,11 @@ import { filter as filterBy, map, of } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jasmine';
 import { broker } from '../../src/router/broker.js';
+import { EventHistory } from '../../src/router/event-history.js';
 import { silentLogger } from '../../src/router/logger.js';
 import type { Routed } from '../../src/router/routed.js';
 import { SubscriptionStore } from '../../src/router/subscription-store.js';
+import { RecordingLogger } from '../support/recording-logger.js';
 import { from, StageSession, summarize } from '../support/stage-harness.js';
 
 /** Runs thunks through the broker so that a Routed can refer to ids created earlier in the flow. */
@@ -153,6 +155,52 @@ describe('broker stage', () => {
       });
     }),
   );
+
+  it(
+    'hands a subscriber only the retained events it asked for, of its topics, that it is eligible for',
+    marbles((m) => {
+      const source = m.cold('abcd-e-f-g|', {
+        a: publish(a, 1, 'com.x', { retain: true }, [1]),
+        b: publish(a, 2, 'com.x', {}, [2]),
+        c: publish(a, 3, 'com.y', { retain: true, eligible: [3] }, [3]),
+        d: publish(a, 4, 'org.z', { retain: true }, [4]),
+        e: subscribe(b, 1, 'com.x'),
+        f: subscribe(b, 2, 'com', { match: 'prefix', get_retained: true }),
+        g: subscribe(c, 1, 'com.y', { get_retained: true }),
+      });
+      m.expect(run(source).pipe(onlyDeliveries())).toBeObservable('-------f-g|', {
+        f: 'b <- EVENT [1] {"retained":true,"topic":"com.x"}',
+        g: 'c <- EVENT [3] {"retained":true}',
+      });
+    }),
+  );
+
+  it('keeps the event history of configured topics, with the publisher only when disclosed', () => {
+    const history = new EventHistory([{ uri: 'com.h', limit: 5 }]);
+    of(publish(a, 1, 'com.h', {}, [1]), () => from(a, 'PUBLISH', { Request: 2, Options: { disclose_me: true }, Topic: 'com.h' }), publish(a, 3, 'com.other'))
+      .pipe(map((thunk) => thunk()), broker({ subscriptions: new SubscriptionStore(), logger: silentLogger, history }))
+      .subscribe();
+    const kept = history.events('com.h', 'exact')!;
+    expect(kept.map(({ timestamp: _t, publication: _p, ...rest }) => rest)).toEqual([
+      { topic: 'com.h', args: [1], kwargs: {} },
+      { topic: 'com.h', args: [], kwargs: {}, publisher: 1 },
+    ]);
+  });
+
+  it('ends with ABORT the session whose message made the broker fail, logging the stage', () => {
+    const broken = new StageSession('x', 9);
+    Object.defineProperty(broken, 'authid', {
+      get: () => {
+        throw new Error('boom');
+      },
+    });
+    const logger = new RecordingLogger();
+    of(subscribe(b, 1, 'com.x'), () => from(broken, 'PUBLISH', { Request: 1, Options: { disclose_me: true }, Topic: 'com.x' }))
+      .pipe(map((thunk) => thunk()), broker({ subscriptions: new SubscriptionStore(), logger }))
+      .subscribe();
+    expect(logger.named('stage_failure').map((l) => l.fields['stage'])).toEqual(['broker']);
+    expect(broken.direct).toEqual(['ABORT wamp.error.runtime_error']);
+  });
 
   it(
     'refuses invalid URIs, the reserved wamp. namespace, and unknown subscriptions',
