@@ -33,6 +33,24 @@ describe('WampSession handshake', () => {
     const roles = (hello[2] as Dict)['roles'] as Dict;
     expect(Object.keys(roles).sort()).toEqual(['callee', 'caller', 'publisher', 'subscriber']);
     expect(((roles['caller'] as Dict)['features'] as Dict)['call_canceling']).toBeTrue();
+    // Exactly the features src/session implements: a router relies on each one it reads here.
+    expect(roles).toEqual({
+      publisher: { features: { publisher_identification: true, subscriber_blackwhite_listing: true, publisher_exclusion: true } },
+      subscriber: { features: { publisher_identification: true, pattern_based_subscription: true, subscription_revocation: true, event_retention: true } },
+      caller: { features: { caller_identification: true, call_canceling: true, call_timeout: true, progressive_call_results: true, progressive_call_invocations: true } },
+      callee: {
+        features: {
+          caller_identification: true,
+          pattern_based_registration: true,
+          shared_registration: true,
+          call_canceling: true,
+          progressive_call_results: true,
+          progressive_call_invocations: true,
+          registration_revocation: true,
+        },
+      },
+    });
+    expect((hello[2] as Dict)['agent']).toMatch(/^rxwamp-\d/);
     expect(t.session?.state).toBe('established');
     expect(t.session?.id).toBe(1);
     expect(t.session?.details['authrole']).toBe('anonymous');
