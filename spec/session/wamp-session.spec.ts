@@ -1,4 +1,4 @@
-import { firstValueFrom, lastValueFrom } from 'rxjs';
+import { firstValueFrom, lastValueFrom, of } from 'rxjs';
 import type { Observable } from 'rxjs';
 import type { ClientAuthMethod } from '../../src/client/auth/auth-method.js';
 import { ProtocolViolation, WampError } from '../../src/protocol/errors.js';
@@ -143,18 +143,37 @@ describe('WampSession handshake', () => {
 });
 
 describe('WampSession requireRouterFeatures', () => {
-  // [what, use, the feature it needs, the options that must go on the wire when allowed]
-  const cases: Array<[string, (s: WampSession) => Observable<unknown>, string, Dict]> = [
-    ['a progressive call', (s) => s.call('p', [], {}, { receive_progress: true }), 'progressive_call_results', { receive_progress: true }],
-    ['a call timeout', (s) => s.call('p', [], {}, { timeout: 10 }), 'call_timeout', { timeout: 10 }],
-    ['a pattern subscription', (s) => s.subscribe('a.', { match: 'prefix' }), 'pattern_based_subscription', { match: 'prefix' }],
-    ['a shared registration', (s) => s.register('p', () => 1, { invoke: 'roundrobin' }), 'shared_registration', { invoke: 'roundrobin' }],
-    ['a pattern registration', (s) => s.register('p.', () => 1, { match: 'prefix' }), 'pattern_based_registration', { match: 'prefix' }],
-    ['publisher exclusion', (s) => s.publish('t', [], {}, { exclude_me: false }), 'publisher_exclusion', { exclude_me: false }],
-    ['publisher identification', (s) => s.publish('t', [], {}, { disclose_me: true }), 'publisher_identification', { disclose_me: true }],
-    ['black/white listing', (s) => s.publish('t', [], {}, { eligible: [1] }), 'subscriber_blackwhite_listing', { eligible: [1] }],
+  // [what, use, the feature it needs, the options that must go on the wire when allowed, how the refusal names the use]
+  const cases: Array<[string, (s: WampSession) => Observable<unknown>, string, Dict, string]> = [
+    ['a progressive call', (s) => s.call('p', [], {}, { receive_progress: true }), 'progressive_call_results', { receive_progress: true }, 'a call with receive_progress'],
+    ['a call timeout', (s) => s.call('p', [], {}, { timeout: 10 }), 'call_timeout', { timeout: 10 }, 'a call with a timeout'],
+    ['a disclosed call', (s) => s.call('p', [], {}, { disclose_me: true }), 'caller_identification', { disclose_me: true }, 'a call with disclose_me'],
+    ['a streamed call', (s) => s.call('p', of([1])), 'progressive_call_invocations', {}, 'a call with Observable arguments'],
+    ['a pattern subscription', (s) => s.subscribe('a.', { match: 'prefix' }), 'pattern_based_subscription', { match: 'prefix' }, 'subscribing with match: prefix'],
+    ['a retained subscription', (s) => s.subscribe('a', { get_retained: true }), 'event_retention', { get_retained: true }, 'subscribing with get_retained'],
+    ['a shared registration', (s) => s.register('p', () => 1, { invoke: 'roundrobin' }), 'shared_registration', { invoke: 'roundrobin' }, 'registering with invoke: roundrobin'],
+    ['a pattern registration', (s) => s.register('p.', () => 1, { match: 'prefix' }), 'pattern_based_registration', { match: 'prefix' }, 'registering with match: prefix'],
+    ['a caller-disclosing registration', (s) => s.register('p', () => 1, { disclose_caller: true }), 'caller_identification', { disclose_caller: true }, 'registering with disclose_caller'],
+    ['publisher exclusion', (s) => s.publish('t', [], {}, { exclude_me: false }), 'publisher_exclusion', { exclude_me: false }, 'publishing with exclude_me: false'],
+    ['publisher identification', (s) => s.publish('t', [], {}, { disclose_me: true }), 'publisher_identification', { disclose_me: true }, 'publishing with disclose_me'],
+    ['a retained publication', (s) => s.publish('t', [], {}, { retain: true }), 'event_retention', { retain: true }, 'publishing with retain'],
+    ['black/white listing', (s) => s.publish('t', [], {}, { eligible: [1] }), 'subscriber_blackwhite_listing', { eligible: [1] }, 'publishing with eligible'],
+    ['black/white listing by authrole', (s) => s.publish('t', [], {}, { exclude_authrole: ['x'] }), 'subscriber_blackwhite_listing', { exclude_authrole: ['x'] }, 'publishing with exclude_authrole'],
   ];
-  for (const [what, use, feature, onWire] of cases) {
+  it('needs no announced feature for plain calls, subscriptions, registrations and publications, nor for a timeout of 0', async () => {
+    const strict = scriptedConnection();
+    strict.router.roles = { broker: {}, dealer: {} };
+    strict.router.on('CALL', (m) => [[50, m[1], {}, ['ok']]]);
+    strict.router.on('SUBSCRIBE', (m) => [[33, m[1], 5], [36, 5, 9, {}, ['x']]]);
+    strict.router.on('REGISTER', (m) => [[65, m[1], 7]]);
+    strict.router.on('PUBLISH', (m) => [[17, m[1], 11]]);
+    const session = await connected(strict.transport, { realm: 'r' });
+    expect((await lastValueFrom(session.call('p', [], {}, { timeout: 0, receive_progress: false, disclose_me: false }))).args).toEqual(['ok']);
+    expect((await firstValueFrom(session.subscribe('t', { match: 'exact' }))).args).toEqual(['x']);
+    expect((await firstValueFrom(session.register('p', () => 1, { match: 'exact', invoke: 'single' }))).id).toBe(7);
+    expect((await lastValueFrom(session.publish('t', [], {}, { acknowledge: true, exclude_me: true, retain: false }))).id).toBe(11);
+  });
+  for (const [what, use, feature, onWire, named] of cases) {
     it(`refuses ${what} when the router did not announce ${feature}, and allows it when not required`, async () => {
       const strict = scriptedConnection();
       strict.router.roles = { broker: {}, dealer: {} };
@@ -162,6 +181,7 @@ describe('WampSession requireRouterFeatures', () => {
       const error = await lastValueFrom(use(session), { defaultValue: 0 }).catch((e: unknown) => e);
       expect((error as WampError).uri).toBe('wamp.error.feature_not_supported');
       expect((error as WampError).message).toContain(feature);
+      expect(String((error as WampError).args[0])).toMatch(new RegExp(`^${named.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} needs the router's (broker|dealer) feature ${feature}, `));
       expect(strict.router.received.length).toBe(1);
 
       const lax = scriptedConnection();
