@@ -107,6 +107,27 @@ describe('WampSession handshake', () => {
     expect(t.ended).toEqual({ complete: true });
   });
 
+  it("ends pending calls with the router's GOODBYE reason and message, or a message of its own", () => {
+    for (const [details, text] of [
+      [{ message: 'shutting down' }, 'shutting down'],
+      [{}, 'the router closed the session (wamp.close.system_shutdown)'],
+    ] as const) {
+      const t = open();
+      let failure: unknown;
+      t.session!.call('p').subscribe({ error: (e: unknown) => (failure = e) });
+      t.router.send([6, details, 'wamp.close.system_shutdown']);
+      expect(failure).toBeInstanceOf(SessionClosedError);
+      expect([(failure as WampError).uri, (failure as WampError).args]).toEqual(['wamp.close.system_shutdown', [text]]);
+      expect(t.router.closed).toBeTrue();
+    }
+  });
+
+  it('close() with a message says it in GOODBYE.Details', async () => {
+    const t = open();
+    await t.session!.close('wamp.close.close_realm', 'leaving');
+    expect(t.router.receivedNamed('GOODBYE')).toEqual([[6, { message: 'leaving' }, 'wamp.close.close_realm']]);
+  });
+
   it('errors with a SessionClosedError (network_failure) when the transport drops', () => {
     const t = open();
     t.router.drop();
