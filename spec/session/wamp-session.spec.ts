@@ -163,6 +163,24 @@ describe('WampSession handshake', () => {
   });
 });
 
+describe('WampSession subscriber', () => {
+  it('hands each event its concrete topic, publisher and publication, and the subscribed topic when the router names none', async () => {
+    const t = scriptedConnection();
+    t.router.on('SUBSCRIBE', (m) => [
+      [33, m[1], 5],
+      [36, 5, 9, { topic: 'com.a.b', publisher: 77 }, ['x'], { k: 1 }],
+      [36, 5, 10, {}, ['y']],
+    ]);
+    const session = await connected(t.transport, { realm: 'r' });
+    const events: unknown[] = [];
+    session.subscribe('com.a', { match: 'prefix' }).subscribe((e) => events.push(e));
+    expect(events).toEqual([
+      { args: ['x'], kwargs: { k: 1 }, details: { topic: 'com.a.b', publisher: 77 }, topic: 'com.a.b', publisher: 77, publication: 9 },
+      { args: ['y'], kwargs: {}, details: {}, topic: 'com.a', publication: 10 },
+    ]);
+  });
+});
+
 describe('WampSession requireRouterFeatures', () => {
   // [what, use, the feature it needs, the options that must go on the wire when allowed, how the refusal names the use]
   const cases: Array<[string, (s: WampSession) => Observable<unknown>, string, Dict, string]> = [
