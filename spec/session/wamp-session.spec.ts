@@ -1,5 +1,4 @@
-import { firstValueFrom, lastValueFrom, of } from 'rxjs';
-import type { Observable } from 'rxjs';
+import { firstValueFrom, lastValueFrom, Observable, of, throwError } from 'rxjs';
 import type { ClientAuthMethod } from '../../src/client/auth/auth-method.js';
 import { ProtocolViolation, WampError } from '../../src/protocol/errors.js';
 import { SessionClosedError } from '../../src/session/session-errors.js';
@@ -178,6 +177,53 @@ describe('WampSession subscriber', () => {
       { args: ['x'], kwargs: { k: 1 }, details: { topic: 'com.a.b', publisher: 77 }, topic: 'com.a.b', publisher: 77, publication: 9 },
       { args: ['y'], kwargs: {}, details: {}, topic: 'com.a', publication: 10 },
     ]);
+  });
+});
+
+describe('WampSession callee', () => {
+  async function callee(handler: Parameters<WampSession['register']>[1]) {
+    const t = scriptedConnection();
+    t.router.on('REGISTER', (m) => [[65, m[1], 7]]);
+    const session = await connected(t.transport, { realm: 'r' });
+    session.register('p', handler).subscribe();
+    return t.router;
+  }
+
+  it('answers a throwing handler with wamp.error.runtime_error and its message, and a failing stream likewise', async () => {
+    const router = await callee((args) => {
+      if (args[0] === 'throw') throw new Error('bad input');
+      return throwError(() => new Error('stream broke'));
+    });
+    router.send([68, 1, 7, {}, ['throw']]);
+    router.send([68, 2, 7, {}, ['stream']]);
+    expect(router.receivedNamed('ERROR')).toEqual([
+      [8, 68, 1, {}, 'wamp.error.runtime_error', ['bad input']],
+      [8, 68, 2, {}, 'wamp.error.runtime_error', ['stream broke']],
+    ]);
+  });
+
+  it('sends each value but the last as progress to a caller that takes progress, and the last as the result', async () => {
+    const router = await callee(() => of(1, 2, 3));
+    router.send([68, 1, 7, { receive_progress: true }, []]);
+    router.send([68, 2, 7, {}, []]);
+    expect(router.receivedNamed('YIELD')).toEqual([
+      [70, 1, { progress: true }, [1]],
+      [70, 1, { progress: true }, [2]],
+      [70, 1, {}, [3]],
+      [70, 2, {}, [3]],
+    ]);
+  });
+
+  it('stops a running handler on INTERRUPT, answering wamp.error.canceled unless the mode is killnowait', async () => {
+    let stopped = 0;
+    const router = await callee(() => new Observable<number>(() => () => stopped++));
+    router.send([68, 1, 7, {}, []]);
+    router.send([68, 2, 7, {}, []]);
+    router.send([69, 1, { mode: 'kill' }]);
+    router.send([69, 2, { mode: 'killnowait' }]);
+    router.send([69, 2, { mode: 'kill' }]);
+    expect(stopped).toBe(2);
+    expect(router.receivedNamed('ERROR')).toEqual([[8, 68, 1, {}, 'wamp.error.canceled']]);
   });
 });
 
