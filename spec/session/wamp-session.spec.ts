@@ -227,6 +227,57 @@ describe('WampSession callee', () => {
   });
 });
 
+describe('WampSession caller and publisher', () => {
+  it('cancels a call its subscriber leaves with CANCEL killnowait, or the cancelMode asked for, and drops the late answer', async () => {
+    const t = scriptedConnection();
+    const session = await connected(t.transport, { realm: 'r' });
+    session.call('p').subscribe().unsubscribe();
+    session.call('p', [], {}, { cancelMode: 'kill' }).subscribe().unsubscribe();
+    expect(t.router.receivedNamed('CANCEL')).toEqual([
+      [49, 1, { mode: 'killnowait' }],
+      [49, 2, { mode: 'kill' }],
+    ]);
+    t.router.send([8, 48, 1, {}, 'wamp.error.canceled']);
+    t.router.send([50, 2, {}, ['late']]);
+    expect(t.router.receivedNamed('ABORT')).toEqual([]);
+    expect(session.internalSize()).toBe(0);
+  });
+
+  it('sends no CANCEL to a router without call canceling', async () => {
+    const t = scriptedConnection();
+    t.router.roles = { broker: {}, dealer: {} };
+    const session = await connected(t.transport, { realm: 'r' });
+    session.call('p').subscribe().unsubscribe();
+    expect(t.router.receivedNamed('CANCEL')).toEqual([]);
+  });
+
+  it('fails a call whose Observable arguments fail', async () => {
+    const t = scriptedConnection();
+    const session = await connected(t.transport, { realm: 'r' });
+    const error = await lastValueFrom(session.call('p', throwError(() => new Error('no more chunks')))).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('no more chunks');
+  });
+
+  it('drops a late PUBLISHED for a publication its subscriber left, passes an ERROR on, and fails the pending ones when the session ends', async () => {
+    const t = scriptedConnection();
+    t.router.on('PUBLISH', () => []); // the spec answers by hand
+    const session = await connected(t.transport, { realm: 'r' });
+    const left = session.publish('t', [], {}, { acknowledge: true }).subscribe();
+    const [published] = t.router.receivedNamed('PUBLISH');
+    expect(published).toEqual([16, jasmine.any(Number), { acknowledge: true }, 't']);
+    left.unsubscribe();
+    t.router.send([17, published![1], 5]);
+    expect(t.router.receivedNamed('ABORT')).toEqual([]);
+    const refused = lastValueFrom(session.publish('t', [], {}, { acknowledge: true })).catch((e: unknown) => e);
+    t.router.send([8, 16, t.router.receivedNamed('PUBLISH')[1]![1], {}, 'wamp.error.not_authorized', ['no']]);
+    expect([((await refused) as WampError).uri, ((await refused) as WampError).args]).toEqual(['wamp.error.not_authorized', ['no']]);
+    const pending = lastValueFrom(session.publish('t', [], {}, { acknowledge: true })).catch((e: unknown) => e);
+    t.router.drop();
+    expect(((await pending) as WampError).uri).toBe('wamp.error.network_failure');
+    expect(session.internalSize()).toBe(0);
+  });
+});
+
 describe('WampSession requireRouterFeatures', () => {
   // [what, use, the feature it needs, the options that must go on the wire when allowed, how the refusal names the use]
   const cases: Array<[string, (s: WampSession) => Observable<unknown>, string, Dict, string]> = [
