@@ -278,6 +278,54 @@ describe('WampSession caller and publisher', () => {
   });
 });
 
+describe('WampSession ending', () => {
+  it('refuses requests while closing and once closed, saying so', async () => {
+    const t = scriptedConnection();
+    t.router.on('GOODBYE', () => []); // the router takes its time to answer
+    const session = await connected(t.transport, { realm: 'r' });
+    void session.close();
+    const closing = await lastValueFrom(session.call('p')).catch((e: unknown) => e);
+    expect([(closing as WampError).uri, (closing as WampError).args]).toEqual(['wamp.error.unavailable', ['the session is closing']]);
+    t.router.send([6, {}, 'wamp.close.goodbye_and_out']);
+    const closed = await lastValueFrom(session.publish('t')).catch((e: unknown) => e);
+    expect([(closed as WampError).uri, (closed as WampError).args]).toEqual(['wamp.error.unavailable', ['the session is closed']]);
+  });
+
+  it('completes messages$ on a clean close and errors it when the connection is lost', async () => {
+    const ends: string[] = [];
+    for (const how of ['close', 'drop'] as const) {
+      const t = scriptedConnection();
+      const session = await connected(t.transport, { realm: 'r' });
+      session.messages$.subscribe({ complete: () => ends.push(`${how}: complete`), error: (e: unknown) => ends.push(`${how}: ${(e as WampError).uri} ${String((e as WampError).args[0])}`) });
+      if (how === 'close') await session.close();
+      else t.router.drop();
+    }
+    expect(ends).toEqual(['close: complete', 'drop: wamp.error.network_failure the connection failed: peer closed the connection: router dropped the connection']);
+  });
+
+  it('disposes the session when its connect Observable is unsubscribed: pending requests fail and the transport closes', () => {
+    const { transport, router } = scriptedConnection();
+    let session: WampSession | undefined;
+    const lifecycle = WampSession.connect(transport, { realm: 'r' }).subscribe((s) => (session = s));
+    let failure: unknown;
+    session!.call('p').subscribe({ error: (e: unknown) => (failure = e) });
+    lifecycle.unsubscribe();
+    expect([(failure as WampError).uri, (failure as WampError).args]).toEqual(['wamp.error.network_failure', ['the session was disposed']]);
+    expect(session!.state).toBe('closed');
+    expect(router.closed).toBeTrue();
+  });
+
+  it('reads the router roles from WELCOME, and none when WELCOME has none', async () => {
+    const t = scriptedConnection();
+    t.router.on('HELLO', () => [[2, 1, { authrole: 'anonymous' }]]);
+    const session = await connected(t.transport, { realm: 'r', requireRouterFeatures: false });
+    expect(session.routerRoles).toEqual({});
+    const u = scriptedConnection();
+    u.router.roles = { broker: { features: { x: true } } };
+    expect((await connected(u.transport, { realm: 'r' })).routerRoles).toEqual({ broker: { features: { x: true } } });
+  });
+});
+
 describe('WampSession requireRouterFeatures', () => {
   // [what, use, the feature it needs, the options that must go on the wire when allowed, how the refusal names the use]
   const cases: Array<[string, (s: WampSession) => Observable<unknown>, string, Dict, string]> = [
