@@ -326,6 +326,73 @@ describe('WampSession ending', () => {
   });
 });
 
+describe('WampSession subscriptions shared by the router', () => {
+  async function withHeldAnswers() {
+    const t = scriptedConnection();
+    t.router.on('SUBSCRIBE', () => []); // answered by hand
+    t.router.on('UNSUBSCRIBE', () => []);
+    const session = await connected(t.transport, { realm: 'r' });
+    return { router: t.router, session };
+  }
+
+  it('unsubscribes only when the last local subscriber of a router subscription leaves, and drops events while it drains', async () => {
+    const { router, session } = await withHeldAnswers();
+    const ends: string[] = [];
+    // Different options: two SUBSCRIBEs, which the router answers with one subscription.
+    const first = session.subscribe('t').subscribe({ complete: () => ends.push('first') });
+    const second = session.subscribe('t', { get_retained: false }).subscribe({ complete: () => ends.push('second') });
+    const [s1, s2] = router.receivedNamed('SUBSCRIBE');
+    router.send([33, s1![1], 5]);
+    router.send([33, s2![1], 5]);
+    first.unsubscribe();
+    expect(router.receivedNamed('UNSUBSCRIBE')).toEqual([]);
+    second.unsubscribe();
+    expect(router.receivedNamed('UNSUBSCRIBE')).toEqual([[34, jasmine.any(Number), 5]]);
+    router.send([36, 5, 1, {}, ['late']]);
+    expect(router.receivedNamed('ABORT')).toEqual([]);
+    expect(ends).toEqual([]);
+  });
+
+  it('unsubscribes a subscription its subscriber left before SUBSCRIBED, unless another subscriber holds it', async () => {
+    const { router, session } = await withHeldAnswers();
+    const kept = session.subscribe('t').subscribe();
+    session.subscribe('t', { get_retained: false }).subscribe().unsubscribe();
+    const [s1, s2] = router.receivedNamed('SUBSCRIBE');
+    router.send([33, s1![1], 5]);
+    router.send([33, s2![1], 5]);
+    expect(router.receivedNamed('UNSUBSCRIBE')).toEqual([]);
+    session.subscribe('u').subscribe().unsubscribe();
+    router.send([33, router.receivedNamed('SUBSCRIBE')[2]![1], 6]);
+    expect(router.receivedNamed('UNSUBSCRIBE')).toEqual([[34, jasmine.any(Number), 6]]);
+    kept.unsubscribe();
+  });
+
+  it('completes the subscribers of a subscription the router revoked', async () => {
+    const { router, session } = await withHeldAnswers();
+    const ends: string[] = [];
+    session.subscribe('t').subscribe({ complete: () => ends.push('t') });
+    session.subscribe('u').subscribe({ complete: () => ends.push('u') });
+    const [s1, s2] = router.receivedNamed('SUBSCRIBE');
+    router.send([33, s1![1], 5]);
+    router.send([33, s2![1], 6]);
+    router.send([35, 0, { subscription: 5, reason: 'wamp.error.revoked' }]);
+    expect(ends).toEqual(['t']);
+    expect(router.receivedNamed('UNSUBSCRIBE')).toEqual([]);
+  });
+
+  it('completes subscriptions on a clean close and errors them when the connection is lost', async () => {
+    const ends: string[] = [];
+    for (const how of ['close', 'drop'] as const) {
+      const t = scriptedConnection();
+      const session = await connected(t.transport, { realm: 'r' });
+      session.subscribe('t').subscribe({ complete: () => ends.push(`${how}: complete`), error: (e: unknown) => ends.push(`${how}: ${(e as WampError).uri}`) });
+      if (how === 'close') await session.close();
+      else t.router.drop();
+    }
+    expect(ends).toEqual(['close: complete', 'drop: wamp.error.network_failure']);
+  });
+});
+
 describe('WampSession requireRouterFeatures', () => {
   // [what, use, the feature it needs, the options that must go on the wire when allowed, how the refusal names the use]
   const cases: Array<[string, (s: WampSession) => Observable<unknown>, string, Dict, string]> = [
