@@ -354,6 +354,7 @@ describe('meta stage', () => {
     expect(call(a, 'wamp.session.kill', [2])).toEqual(['a <- RESULT #6 []']);
     expect(call(a, 'wamp.registration.lookup', ['com.p'])).toEqual(['a <- RESULT #7 [null]']);
     expect(call(a, 'wamp.registration.match', ['com.p'])).toEqual(['a <- RESULT #8 [null]']);
+    expect(call(a, 'wamp.subscription.lookup', ['com.p', { match: 'exact' }])).toEqual(['a <- RESULT #9 [null]']);
   });
 
   it('kills with the reason and message asked for, a valid reason only, and never the caller', () => {
