@@ -393,6 +393,53 @@ describe('WampSession subscriptions shared by the router', () => {
   });
 });
 
+describe('WampSession registrations', () => {
+  async function withHeldAnswers(options: { checkRequestIds?: boolean } = {}) {
+    const t = scriptedConnection();
+    t.router.on('REGISTER', () => []); // answered by hand
+    t.router.on('UNREGISTER', () => []);
+    const session = await connected(t.transport, { realm: 'r', ...options });
+    return { router: t.router, session };
+  }
+
+  it('unregisters a registration its subscriber left before REGISTERED, and answers its late INVOCATION with no_such_registration', async () => {
+    const { router, session } = await withHeldAnswers();
+    session.register('p', () => 1).subscribe().unsubscribe();
+    router.send([65, router.receivedNamed('REGISTER')[0]![1], 7]);
+    expect(router.receivedNamed('UNREGISTER')).toEqual([[66, jasmine.any(Number), 7]]);
+    router.send([68, 1, 7, {}, []]);
+    expect(router.receivedNamed('ERROR')).toEqual([[8, 68, 1, {}, 'wamp.error.no_such_registration']]);
+    expect(router.receivedNamed('ABORT')).toEqual([]);
+  });
+
+  it('completes a registration the router revoked', async () => {
+    const { router, session } = await withHeldAnswers();
+    const ends: string[] = [];
+    session.register('p', () => 1).subscribe({ complete: () => ends.push('p') });
+    session.register('q', () => 1).subscribe({ complete: () => ends.push('q') });
+    const [r1, r2] = router.receivedNamed('REGISTER');
+    router.send([65, r1![1], 7]);
+    router.send([65, r2![1], 8]);
+    router.send([67, 0, { registration: 7, reason: 'wamp.error.revoked' }]);
+    expect(ends).toEqual(['p']);
+  });
+
+  it('aborts an INVOCATION out of sequence or for a registration it never held, unless told not to check ids', async () => {
+    const { router, session } = await withHeldAnswers();
+    session.register('p', () => 1).subscribe();
+    router.send([65, router.receivedNamed('REGISTER')[0]![1], 7]);
+    router.send([68, 2, 7, {}, []]);
+    expect(router.receivedNamed('ABORT')).toEqual([[3, { message: 'INVOCATION request 2 is out of sequence (expected 1)' }, 'wamp.error.protocol_violation']]);
+    const lax = await withHeldAnswers({ checkRequestIds: false });
+    lax.session.register('p', () => 1).subscribe();
+    lax.router.send([65, lax.router.receivedNamed('REGISTER')[0]![1], 7]);
+    lax.router.send([68, 2, 7, {}, []]);
+    expect(lax.router.receivedNamed('YIELD')).toEqual([[70, 2, {}, [1]]]);
+    lax.router.send([68, 3, 99, {}, []]);
+    expect(lax.router.receivedNamed('ABORT')).toEqual([[3, { message: 'INVOCATION for registration 99, which this session does not hold' }, 'wamp.error.protocol_violation']]);
+  });
+});
+
 describe('WampSession requireRouterFeatures', () => {
   // [what, use, the feature it needs, the options that must go on the wire when allowed, how the refusal names the use]
   const cases: Array<[string, (s: WampSession) => Observable<unknown>, string, Dict, string]> = [
