@@ -440,6 +440,20 @@ describe('WampSession registrations', () => {
   });
 });
 
+describe('WampSession outgoing size', () => {
+  it("refuses a message larger than the transport's limit with payload_size_exceeded, and sends one that fits exactly", async () => {
+    const t = scriptedConnection();
+    const fits = JSON.stringify([48, 1, {}, 'p', ['abc']]).length;
+    t.router.on('CALL', (m) => [[50, m[1], {}, ['ok']]]);
+    const session = await connected(t.transport, { realm: 'r' });
+    Object.defineProperty(t.transport, 'maxOutgoingMessageSize', { value: fits });
+    expect((await lastValueFrom(session.call('p', ['abc']))).args).toEqual(['ok']);
+    const error = await lastValueFrom(session.call('p', ['abcd'])).catch((e: unknown) => e);
+    expect([(error as WampError).uri, (error as WampError).args]).toEqual(['wamp.error.payload_size_exceeded', [`CALL of ${fits + 1} bytes exceeds the peer's limit of ${fits}`]]);
+    expect(session.state).toBe('established');
+  });
+});
+
 describe('WampSession requireRouterFeatures', () => {
   // [what, use, the feature it needs, the options that must go on the wire when allowed, how the refusal names the use]
   const cases: Array<[string, (s: WampSession) => Observable<unknown>, string, Dict, string]> = [
