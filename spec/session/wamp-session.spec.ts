@@ -237,6 +237,10 @@ describe('WampSession caller and publisher', () => {
       [49, 1, { mode: 'killnowait' }],
       [49, 2, { mode: 'kill' }],
     ]);
+    const pending = session.call('p').subscribe();
+    expect(session.internalSize()).withContext('one pending call and two abandoned').toBe(3);
+    pending.unsubscribe();
+    t.router.send([49 + 1, 3, {}, ['late too']]);
     t.router.send([8, 48, 1, {}, 'wamp.error.canceled']);
     t.router.send([50, 2, {}, ['late']]);
     expect(t.router.receivedNamed('ABORT')).toEqual([]);
@@ -265,7 +269,9 @@ describe('WampSession caller and publisher', () => {
     const left = session.publish('t', [], {}, { acknowledge: true }).subscribe();
     const [published] = t.router.receivedNamed('PUBLISH');
     expect(published).toEqual([16, jasmine.any(Number), { acknowledge: true }, 't']);
+    expect(session.internalSize()).withContext('one awaited acknowledgement').toBe(1);
     left.unsubscribe();
+    expect(session.internalSize()).withContext('one abandoned acknowledgement').toBe(1);
     t.router.send([17, published![1], 5]);
     expect(t.router.receivedNamed('ABORT')).toEqual([]);
     const refused = lastValueFrom(session.publish('t', [], {}, { acknowledge: true })).catch((e: unknown) => e);
@@ -342,12 +348,15 @@ describe('WampSession subscriptions shared by the router', () => {
     const first = session.subscribe('t').subscribe({ complete: () => ends.push('first') });
     const second = session.subscribe('t', { get_retained: false }).subscribe({ complete: () => ends.push('second') });
     const [s1, s2] = router.receivedNamed('SUBSCRIBE');
+    expect(session.internalSize()).withContext('two pending SUBSCRIBEs, two shared entries').toBe(4);
     router.send([33, s1![1], 5]);
     router.send([33, s2![1], 5]);
+    expect(session.internalSize()).withContext('one subscription, two shared entries').toBe(3);
     first.unsubscribe();
     expect(router.receivedNamed('UNSUBSCRIBE')).toEqual([]);
     second.unsubscribe();
     expect(router.receivedNamed('UNSUBSCRIBE')).toEqual([[34, jasmine.any(Number), 5]]);
+    expect(session.internalSize()).withContext('one UNSUBSCRIBE pending, one subscription draining').toBe(2);
     router.send([36, 5, 1, {}, ['late']]);
     expect(router.receivedNamed('ABORT')).toEqual([]);
     expect(ends).toEqual([]);
