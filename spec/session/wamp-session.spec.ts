@@ -88,6 +88,33 @@ describe('WampSession handshake', () => {
     const error = await firstValueFrom(WampSession.connect(transport, { realm: 'r', authmethods: [method] })).catch((e: unknown) => e);
     expect((error as WampError).uri).toBe('wamp.error.authentication_failed');
     expect(router.receivedNamed('ABORT')[0]![2]).toBe('wamp.error.authentication_failed');
+    const text = 'wampcra could not answer the challenge: no key';
+    expect([(error as WampError).args, (error as WampError).details]).toEqual([[text], { message: text }]);
+    expect(router.receivedNamed('ABORT')).toEqual([[3, { message: text }, 'wamp.error.authentication_failed']]);
+  });
+
+  it('picks the auth method the CHALLENGE names among several, and aborts a CHALLENGE for one it did not offer', async () => {
+    const { transport, router } = scriptedConnection();
+    const ticket: ClientAuthMethod = { method: 'ticket', respond: async () => ({ signature: 'ticket-sig' }) };
+    const cra: ClientAuthMethod = { method: 'wampcra', respond: async () => ({ signature: 'cra-sig', extra: { e: 1 } }) };
+    router.on('HELLO', () => [[4, 'wampcra', {}]]);
+    router.on('AUTHENTICATE', (m, r) => [[2, r.sessionId, { roles: r.roles }]]);
+    await firstValueFrom(WampSession.connect(transport, { realm: 'r', authmethods: [ticket, cra] }));
+    expect(router.receivedNamed('AUTHENTICATE')).toEqual([[5, 'cra-sig', { e: 1 }]]);
+    const other = scriptedConnection();
+    other.router.on('HELLO', () => [[4, 'cryptosign', {}]]);
+    const error = await firstValueFrom(WampSession.connect(other.transport, { realm: 'r', authmethods: [ticket] })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProtocolViolation);
+    expect(other.router.receivedNamed('ABORT')).toEqual([[3, { message: 'CHALLENGE for authmethod cryptosign, which the client did not offer' }, 'wamp.error.protocol_violation']]);
+  });
+
+  it('treats role messages before WELCOME as a protocol violation, also while authenticating', async () => {
+    const { transport, router } = scriptedConnection();
+    const slow: ClientAuthMethod = { method: 'ticket', respond: () => new Promise(() => undefined) };
+    router.on('HELLO', () => [[4, 'ticket', {}], [36, 1, 2, {}]]);
+    const error = await firstValueFrom(WampSession.connect(transport, { realm: 'r', authmethods: [slow] })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProtocolViolation);
+    expect(router.receivedNamed('ABORT')).toEqual([[3, { message: 'EVENT before the session was established' }, 'wamp.error.protocol_violation']]);
   });
 
   it('close() sends GOODBYE, waits for the reply, completes and closes the transport', async () => {
