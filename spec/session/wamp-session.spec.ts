@@ -264,6 +264,8 @@ describe('WampSession caller and publisher', () => {
       [49, 1, { mode: 'killnowait' }],
       [49, 2, { mode: 'kill' }],
     ]);
+    // cancelMode is the client's own option: it never goes on the wire.
+    expect(t.router.receivedNamed('CALL').map((m) => m[2])).toEqual([{}, {}]);
     const pending = session.call('p').subscribe();
     expect(session.internalSize()).withContext('one pending call and two abandoned').toBe(3);
     pending.unsubscribe();
