@@ -464,12 +464,14 @@ describe('WampSession registrations', () => {
 
   it('aborts an INVOCATION out of sequence or for a registration it never held, unless told not to check ids', async () => {
     const { router, session } = await withHeldAnswers();
-    session.register('p', () => 1).subscribe();
+    const ended: unknown[] = [];
+    session.register('p', () => 1).subscribe({ error: (e: unknown) => ended.push(e) });
     router.send([65, router.receivedNamed('REGISTER')[0]![1], 7]);
     router.send([68, 2, 7, {}, []]);
+    expect(ended.length).toBe(1);
     expect(router.receivedNamed('ABORT')).toEqual([[3, { message: 'INVOCATION request 2 is out of sequence (expected 1)' }, 'wamp.error.protocol_violation']]);
     const lax = await withHeldAnswers({ checkRequestIds: false });
-    lax.session.register('p', () => 1).subscribe();
+    lax.session.register('p', () => 1).subscribe({ error: (e: unknown) => ended.push(e) });
     lax.router.send([65, lax.router.receivedNamed('REGISTER')[0]![1], 7]);
     lax.router.send([68, 2, 7, {}, []]);
     expect(lax.router.receivedNamed('YIELD')).toEqual([[70, 2, {}, [1]]]);
