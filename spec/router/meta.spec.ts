@@ -305,7 +305,14 @@ describe('meta stage', () => {
 
   it('refuses bad arguments with wamp.error.invalid_argument, saying which', () => {
     const id = subscribe(b, 'com.x');
+    const { registration } = registrations.add({ session: b, discloseCaller: false }, 'com.p', 'exact', 'single');
     const refusals: Array<[string, unknown[], Record<string, unknown>, string]> = [
+      ['wamp.session.kill', ['x'], {}, 'session must be an ID'],
+      ['wamp.session.add_testament', [5], {}, 'topic must be a string'],
+      ['wamp.registration.get', ['x'], {}, 'registration must be an ID'],
+      ['wamp.registration.lookup', [5], {}, 'procedure must be a string'],
+      ['wamp.registration.remove_callee', [registration.id, 'x'], {}, 'callee must be an ID'],
+      ['wamp.subscription.match', [5], {}, 'topic must be a string'],
       ['wamp.session.get', ['x'], {}, 'session must be an ID'],
       ['wamp.session.get', [1.5], {}, 'session must be an ID'],
       ['wamp.session.count', ['user'], {}, 'filter_authroles must be a list of strings'],
@@ -376,11 +383,16 @@ describe('meta stage', () => {
     const { registration } = registrations.add({ session: c, discloseCaller: false }, 'com.p', 'exact', 'single');
     registrations.add({ session: b, discloseCaller: false }, 'com.q', 'exact', 'single');
     const q = registrations.lookup('com.q', 'exact')!.id;
+    // A registration b shares with c: revoking b leaves it in place (no on_delete).
+    registrations.add({ session: b, discloseCaller: false }, 'com.s', 'exact', 'roundrobin');
+    registrations.add({ session: c, discloseCaller: false }, 'com.s', 'exact', 'roundrobin');
+    const shared = registrations.lookup('com.s', 'exact')!.id;
     const kept = (x: string[]) => x.filter((e) => !e.startsWith('a <- RESULT'));
     events.push(...kept(call(a, 'wamp.subscription.remove_subscriber', [forB, 3])));
     events.push(...kept(call(a, 'wamp.subscription.remove_subscriber', [forB, 2], { reason: 'com.app.gone' })));
     events.push(...kept(call(a, 'wamp.registration.remove_callee', [registration.id, 3, 'not a uri'])));
     events.push(...kept(call(a, 'wamp.registration.remove_callee', [q, 2])));
+    events.push(...kept(call(a, 'wamp.registration.remove_callee', [shared, 2], { reason: 'com.app.moved' })));
     const meta = (args: string, topic: string) => `[a] <- EVENT ${args} {"topic":"wamp.${topic}"}`;
     expect(events).toEqual([
       meta(`[3,${forB}]`, 'subscription.on_unsubscribe'),
@@ -392,9 +404,11 @@ describe('meta stage', () => {
       `b <- UNREGISTERED #0 {"registration":${q},"reason":"wamp.error.revoked"}`,
       meta(`[2,${q}]`, 'registration.on_unregister'),
       meta(`[2,${q}]`, 'registration.on_delete'),
+      `b <- UNREGISTERED #0 {"registration":${shared},"reason":"com.app.moved"}`,
+      meta(`[2,${shared}]`, 'registration.on_unregister'),
     ]);
     expect(subscriptions.size).toBe(1);
-    expect(registrations.size).toBe(0);
+    expect(registrations.size).toBe(1);
   });
 
   it('publishes testaments when their session leaves, to whom their options allow, unless flushed', () => {
