@@ -98,7 +98,7 @@ export default async function karmaConfig(config) {
     client: {
       // The browser reads the router URL from __karma__.config.args[0].
       args: [router.url],
-      jasmine: { random: true, timeoutInterval: 15000 },
+      jasmine: { random: true, timeoutInterval: 15000, failSpecWithNoExpectations: true },
       clearContext: false,
     },
     browsers: ['ChromiumHeadlessCI'],

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { expectProperty } from '../support/property-check.js';
 import { fromHex, toHex } from '../../src/auth/hex.js';
 
 describe('hex', () => {
@@ -16,6 +17,6 @@ describe('hex', () => {
   });
 
   it('round-trips any bytes', () => {
-    fc.assert(fc.property(fc.uint8Array(), (bytes) => toHex(fromHex(toHex(bytes))!) === toHex(bytes)));
+    expectProperty(fc.property(fc.uint8Array(), (bytes) => toHex(fromHex(toHex(bytes))!) === toHex(bytes)));
   });
 });

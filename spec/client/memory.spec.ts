@@ -41,7 +41,10 @@ describe('WampClient memory', () => {
     }
     expect(results).toBe(CYCLES / 2);
     expect(client.internalSize()).toBe(0);
-    expect(await lastValueFrom(client.call('com.example.add'), { defaultValue: undefined })).toBeDefined();
+    const last = await lastValueFrom(client.call('com.example.add'), { defaultValue: undefined });
+    expect(last).toBeDefined();
+    // Request ids are a session-scope sequence from 1: this call is CYCLES + 1 (odd, so answered with its id).
+    expect(last?.args).toEqual([CYCLES + 1]);
     expect(client.internalSize()).toBe(0);
   });
 });

@@ -35,6 +35,7 @@ describe('WampClient against the rxwamp Router', () => {
   });
   afterEach(async () => {
     await Promise.all(clients.map((c) => c.close()));
+    await router.close();
   });
   const make = (protocol?: string, options?: Partial<WampClientOptions>): WampClient => {
     const c = clientOf(router, protocol, options);

@@ -21,6 +21,7 @@ describe('WampClient over real sockets', () => {
   afterEach(async () => {
     await server?.close();
     server = undefined;
+    await router.close();
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     dir = undefined;
   });

@@ -9,6 +9,7 @@ import type { AllRouterLimits } from '../../src/router/limits.js';
 import { Router } from '../../src/router/router.js';
 import type { Transport } from '../../src/transport/transport.js';
 import { ALL_CLIENT_ROLES } from '../support/raw-peer.js';
+import { RecordingLogger } from '../support/recording-logger.js';
 
 const text = new TextDecoder();
 
@@ -102,9 +103,11 @@ async function transportPeer(port: number, maxMessageSize?: number): Promise<{ t
 describe('Transport limits of a listening router', () => {
   let router: Router;
   let server: RouterServer;
+  let logs: RecordingLogger;
 
   async function start(limits: AllRouterLimits): Promise<void> {
-    router = new Router({ realms: [{ name: 'realm1' }], limits: { goodbyeTimeoutMs: 50, ...limits } });
+    logs = new RecordingLogger();
+    router = new Router({ realms: [{ name: 'realm1' }], limits: { goodbyeTimeoutMs: 50, ...limits }, logger: logs });
     server = await listen(router, { websocket: { port: 0, path: '/ws' }, rawsocket: { port: 0 } });
   }
 
@@ -123,8 +126,11 @@ describe('Transport limits of a listening router', () => {
       const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
       ws.send(JSON.stringify([16, 1, {}, 'com.t', ['x'.repeat(5000)]]));
       expect(await closed).toBe(1009);
-      // The router forgets the session.
-      while (router.sessionCount > 0) await new Promise((resolve) => setImmediate(resolve));
+      // The router forgets the session, and says why.
+      const left = await logs.next('session_left');
+      expect(left.fields['reason']).toBe('transport.too_large');
+      expect(logs.named('transport_failed').map((l) => l.fields['code'])).toEqual(['too_large']);
+      expect(router.sessionCount).toBe(0);
       expect(router.realm('realm1')!.sessionCount).toBe(0);
     });
 
@@ -139,7 +145,12 @@ describe('Transport limits of a listening router', () => {
       await peer.until(() => peer.messages(2).length === 1);
       peer.send([16, 1, {}, 'com.t', ['x'.repeat(5000)]]);
       await peer.until(() => peer.closed);
-      while (router.sessionCount > 0) await new Promise((resolve) => setImmediate(resolve));
+      // Closed because of the frame's size, nothing else.
+      const left = await logs.next('session_left');
+      expect(left.fields['reason']).toBe('transport.too_large');
+      expect(logs.named('transport_failed').map((l) => l.fields['code'])).toEqual(['too_large']);
+      expect(peer.messages(3)).toEqual([]);
+      expect(router.sessionCount).toBe(0);
     });
 
     it('honours the smaller limit a RawSocket client announces: a result it cannot take becomes wamp.error.payload_size_exceeded', async () => {
@@ -177,12 +188,25 @@ describe('Transport limits of a listening router', () => {
       await peer.until(() => peer.closed);
       expect(peer.messages(3).map((m) => m[2])).toEqual(['wamp.error.limit_exceeded.max_message_size']);
       expect(peer.messages(2)).toEqual([]);
-      while (router.sessionCount > 0) await new Promise((resolve) => setImmediate(resolve));
+      const left = await logs.next('session_left');
+      expect(left.fields['reason']).toBe('wamp.error.limit_exceeded.max_message_size');
+      expect(logs.named('limit_exceeded').map((l) => [l.fields['type'], l.fields['max']])).toEqual([['WELCOME', 512]]);
+      expect(router.sessionCount).toBe(0);
       expect(router.realm('realm1')!.sessionCount).toBe(0);
     });
   });
 
   describe('idleTimeoutMs', () => {
+    // The keepalive runs on timers: a mock clock moves them, so no spec depends on how fast
+    // the machine is. Each round the clock moves one interval: the deadline of the last PING
+    // passes and the next PING goes out. The alive peer answers it, and a request it sends
+    // after its PONG comes back answered, which proves the router read the PONG before the
+    // clock moves on.
+    const INTERVAL = 50; // half of idleTimeoutMs 100: the PING interval and the PONG deadline
+
+    beforeEach(() => jasmine.clock().install());
+    afterEach(() => jasmine.clock().uninstall());
+
     it('drops a RawSocket peer that does not answer PING, and keeps one that does', async () => {
       await start({ idleTimeoutMs: 100 });
       const port = portOf(server.urls[1]!);
@@ -191,8 +215,20 @@ describe('Transport limits of a listening router', () => {
       alive.answerPings = true;
       silent.send([1, 'realm1', { roles: ALL_CLIENT_ROLES }]);
       alive.send([1, 'realm1', { roles: ALL_CLIENT_ROLES }]);
-      await silent.until(() => silent.closed);
+      await silent.until(() => silent.messages(2).length === 1);
+      await alive.until(() => alive.messages(2).length === 1);
+      const pings = (peer: BareRawSocket) => peer.frames.filter((f) => f.type === 1).length;
+      for (let round = 1; round <= 4; round++) {
+        jasmine.clock().tick(INTERVAL);
+        await alive.until(() => pings(alive) >= round || alive.closed);
+        alive.send([32, round, {}, `com.round${round}`]);
+        await alive.until(() => alive.messages(33).length === round || alive.closed);
+        if (round === 1) await silent.until(() => pings(silent) === 1);
+        // Round 2's tick is the deadline of the first PING.
+        if (round === 2) await silent.until(() => silent.closed);
+      }
       expect(silent.frames.some((f) => f.type === 1)).withContext('was pinged first').toBeTrue();
+      expect(logs.named('transport_failed').map((l) => l.fields['code'])).toEqual(['keepalive']);
       await alive.until(() => alive.frames.filter((f) => f.type === 1).length >= 4 || alive.closed);
       expect(alive.closed).toBeFalse();
       expect(router.realm('realm1')!.sessionCount).toBe(1);
@@ -204,25 +240,51 @@ describe('Transport limits of a listening router', () => {
       const silent = new WebSocket(server.urls[0]!, ['wamp.2.json'], { autoPong: false });
       const alive = new WebSocket(server.urls[0]!, ['wamp.2.json']);
       let pings = 0;
+      let answers = 0;
       let wake: (() => void) | undefined;
       alive.on('ping', () => {
         pings++;
         wake?.();
       });
+      alive.on('message', () => {
+        answers++;
+        wake?.();
+      });
       let aliveClosed = false;
-      alive.on('close', () => (aliveClosed = true));
+      alive.on('close', () => {
+        aliveClosed = true;
+        wake?.();
+      });
+      const until = async (test: () => boolean): Promise<void> => {
+        while (!test()) await new Promise<void>((resolve) => (wake = resolve));
+      };
       const silentClosed = new Promise<number>((resolve) => silent.once('close', (code) => resolve(code)));
       await Promise.all([new Promise((resolve) => silent.once('open', resolve)), new Promise((resolve) => alive.once('open', resolve))]);
-      expect(await silentClosed).toBe(1006);
-      while (pings < 4 && !aliveClosed) await new Promise<void>((resolve) => (wake = resolve));
+      alive.send(JSON.stringify([1, 'realm1', { roles: ALL_CLIENT_ROLES }]));
+      await until(() => answers === 1 || aliveClosed);
+      for (let round = 1; round <= 4; round++) {
+        jasmine.clock().tick(INTERVAL);
+        await until(() => pings >= round || aliveClosed);
+        // ws answers a ping with a pong before it tells us about the ping.
+        alive.send(JSON.stringify([32, round, {}, `com.round${round}`]));
+        await until(() => answers === round + 1 || aliveClosed);
+        // Round 2's tick is the deadline of the first ping.
+        if (round === 2) expect(await silentClosed).toBe(1006);
+      }
+      await until(() => pings >= 4 || aliveClosed);
       expect(aliveClosed).toBeFalse();
+      const closed = new Promise((resolve) => alive.once('close', resolve));
       alive.close();
+      await closed;
     });
 
     it('is off with idleTimeoutMs 0', async () => {
-      await start({ idleTimeoutMs: 0, handshakeTimeoutMs: 150 });
+      await start({ idleTimeoutMs: 0, handshakeTimeoutMs: 60_000 });
       const peer = new BareRawSocket(portOf(server.urls[1]!), [0x7f, 0xf1, 0, 0]);
+      // The router has attached the connection (and armed its handshake timer) once it logs it.
+      await logs.next('connection_opened');
       // Without a HELLO the handshake timeout ends it; it must not have been pinged before.
+      jasmine.clock().tick(60_000);
       await peer.until(() => peer.closed);
       expect(peer.messages(3).map((m) => m[2])).toEqual(['wamp.error.limit_exceeded.handshake_timeout']);
       expect(peer.frames.some((f) => f.type === 1)).toBeFalse();

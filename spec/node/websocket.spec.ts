@@ -51,9 +51,25 @@ describe('WebSocket client ↔ server', () => {
     client.outgoing.complete();
   });
 
-  it('refuses a client offering only an unknown subprotocol, and one offering none', async () => {
-    await echoServer();
+  /**
+   * Records the server's connections; `marked` resolves when a connection delivers its first
+   * frame. A client that connects after some attempts were refused and then sends a frame
+   * proves, when that frame arrives, that the refused attempts left no connection before it.
+   */
+  function recordConnections(target: TransportServer): { seen: Transport[]; marked: Promise<void> } {
     const seen: Transport[] = [];
+    const marked = new Promise<void>((resolve) =>
+      target.connections$.subscribe((t) => {
+        seen.push(t);
+        t.incoming$.subscribe({ next: () => resolve(), error: () => undefined });
+      }),
+    );
+    return { seen, marked };
+  }
+
+  it('refuses a client offering only an unknown subprotocol, and one offering none', async () => {
+    server = await serveWebSocket({ port: 0, path: '/ws' });
+    const { seen, marked } = recordConnections(server);
     const failure = await firstValueFrom(connectWebSocket(server!.urls[0]!, { protocols: ['wamp.2.ubjson'] })).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(TransportError);
     expect((failure as TransportError).code).toBe('connect');
@@ -66,6 +82,12 @@ describe('WebSocket client ↔ server', () => {
     });
     expect(status).toBe(400);
     expect(seen).toEqual([]);
+    // A client the server accepts, after the refused ones: when its frame arrives, it is the only connection.
+    const accepted = await firstValueFrom(connectWebSocket(server!.urls[0]!, { protocols: ['wamp.2.json'], WebSocket }));
+    accepted.outgoing.next('[1]');
+    await marked;
+    expect(seen.length).toBe(1);
+    accepted.outgoing.complete();
   });
 
   it('fails the connect Observable when the server selects no subprotocol', async () => {
@@ -98,8 +120,7 @@ describe('WebSocket client ↔ server', () => {
 
   it('aborts the socket when unsubscribed before it opens', async () => {
     server = await serveWebSocket({ port: 0 });
-    const seen: Transport[] = [];
-    server.connections$.subscribe((t) => seen.push(t));
+    const { seen, marked } = recordConnections(server);
     const events: string[] = [];
     const subscription = connectWebSocket(server.urls[0]!, { protocols: ['wamp.2.json'], WebSocket }).subscribe({
       next: () => events.push('next'),
@@ -108,8 +129,9 @@ describe('WebSocket client ↔ server', () => {
     });
     subscription.unsubscribe();
     const again = await firstValueFrom(connectWebSocket(server.urls[0]!, { protocols: ['wamp.2.json'], WebSocket }));
-    // The aborted attempt never produced a server-side connection; the second did.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // The aborted attempt never produced a server-side connection; the second did (its frame arrived on the only one).
+    again.outgoing.next('[1]');
+    await marked;
     expect(events).toEqual([]);
     expect(seen.length).toBe(1);
     again.outgoing.complete();

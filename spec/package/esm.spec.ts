@@ -180,6 +180,13 @@ describe('the rxwamp package', () => {
       const clientKiB = gzippedKiB(clientOnly.code);
       // Printed so a size change shows in the test log; the README quotes these numbers.
       console.log(`\n  browser bundle, minified+gzipped: everything incl. rxjs ${wholeKiB} KiB; WampClient without rxjs ${clientKiB} KiB`);
+      // The README's figures (rounded to whole KiB) must still be true: within 2 KiB of the measurement.
+      const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+      const stated = /`WampClient` alone \*\*(\d+(?:\.\d+)?) KiB\*\*.*?with every export and rxjs \*\*(\d+(?:\.\d+)?) KiB\*\*/.exec(readme);
+      expect(stated).withContext('README states both bundle sizes').not.toBeNull();
+      const [statedClient, statedWhole] = [Number(stated?.[1]), Number(stated?.[2])];
+      expect(Math.abs(clientKiB - statedClient)).withContext(`README says WampClient ${statedClient} KiB, measured ${clientKiB} KiB`).toBeLessThanOrEqual(2);
+      expect(Math.abs(wholeKiB - statedWhole)).withContext(`README says the whole entry point ${statedWhole} KiB, measured ${wholeKiB} KiB`).toBeLessThanOrEqual(2);
       // Budgets with some headroom: a Node shim or a stray dependency would blow them.
       expect(wholeKiB).toBeLessThan(64);
       expect(clientKiB).toBeLessThan(56);

@@ -1,8 +1,13 @@
-import { lastValueFrom } from 'rxjs';
+import { from as rxFrom, lastValueFrom, map } from 'rxjs';
 import type { WampEvent } from '../../src/index.js';
 import { WampError } from '../../src/protocol/errors.js';
 import type { RealmConfig } from '../../src/router/config.js';
+import { authorize, authorizerFromRoles } from '../../src/router/authorize.js';
+import type { Authorizer } from '../../src/router/authorize.js';
+import type { Routed } from '../../src/router/routed.js';
 import { Router } from '../../src/router/router.js';
+import { RecordingLogger } from '../support/recording-logger.js';
+import { from, StageSession, summarize } from '../support/stage-harness.js';
 import { callValue, collect, connectClient, firstKeeping, settled } from '../support/router-clients.js';
 import type { TestClient } from '../support/router-clients.js';
 
@@ -124,5 +129,89 @@ describe('authorization per role and URI', () => {
     expect((await errorOf(lastValueFrom(ops.call('com.app.x.forbidden')))).uri).toBe('wamp.error.not_authorized');
     expect((await errorOf(lastValueFrom(ops.call('com.app.x.missing')))).uri).toBe('wamp.error.no_such_procedure');
     expect(asked).toEqual(['ops call com.app.x.forbidden', 'ops call com.app.x.missing']);
+  });
+});
+
+describe('authorize stage', () => {
+  const roles = [
+    {
+      name: 'reader',
+      permissions: [
+        { uri: 'com.news.', match: 'prefix' as const, allow: { subscribe: true, call: true, publish: true }, disclose: { publisher: false } },
+        { uri: 'com.calc', match: 'prefix' as const, allow: { call: true } },
+      ],
+    },
+  ];
+  let reader: StageSession;
+  let logger: RecordingLogger;
+  beforeEach(() => {
+    reader = new StageSession('r', 1, 'rita', 'reader');
+    logger = new RecordingLogger();
+  });
+  /** What the stage passes on or answers for each Routed. */
+  function run(routed: Routed[], authorizer?: Authorizer): string[] {
+    const out: string[] = [];
+    rxFrom(routed).pipe(authorize({ logger, roles, ...(authorizer === undefined ? {} : { authorizer }) }), map(summarize)).subscribe((s) => out.push(s));
+    return out;
+  }
+
+  it('allows only the actions a permission lists, and explains a refusal in the log and the ERROR', () => {
+    const out = run([
+      from(reader, 'CALL', { Request: 1, Options: {}, Procedure: 'com.calc.add' }),
+      from(reader, 'REGISTER', { Request: 2, Options: {}, Procedure: 'com.calc.add' }),
+      from(reader, 'SUBSCRIBE', { Request: 3, Options: {}, Topic: 'com.calc.log' }),
+    ]);
+    expect(out).toEqual([
+      'r -> CALL',
+      'r <- ERROR #2 wamp.error.not_authorized ["authrole \'reader\' may not register \'com.calc.add\'"]',
+      'r <- ERROR #3 wamp.error.not_authorized ["authrole \'reader\' may not subscribe \'com.calc.log\'"]',
+    ]);
+    expect(logger.named('not_authorized').map((l) => l.fields)).toEqual([
+      { session: 1, authrole: 'reader', action: 'register', uri: 'com.calc.add' },
+      { session: 1, authrole: 'reader', action: 'subscribe', uri: 'com.calc.log' },
+    ]);
+  });
+
+  it('lets a session disclose itself unless its permission says no for that action', () => {
+    const out = run([
+      from(reader, 'CALL', { Request: 1, Options: { disclose_me: true }, Procedure: 'com.calc.add' }),
+      from(reader, 'CALL', { Request: 2, Options: { disclose_me: true }, Procedure: 'com.news.latest' }),
+      from(reader, 'SUBSCRIBE', { Request: 3, Options: { disclose_me: true }, Topic: 'com.news.today' }),
+      from(reader, 'PUBLISH', { Request: 4, Options: { disclose_me: true, acknowledge: true }, Topic: 'com.news.today' }),
+      from(reader, 'PUBLISH', { Request: 5, Options: { disclose_me: true }, Topic: 'com.news.today' }),
+      from(reader, 'PUBLISH', { Request: 6, Options: {}, Topic: 'com.news.today' }),
+    ]);
+    expect(out).toEqual([
+      'r -> CALL',
+      'r -> CALL',
+      'r -> SUBSCRIBE',
+      'r <- ERROR #4 wamp.error.option_disallowed.disclose_me ["authrole \'reader\' may not disclose itself on \'com.news.today\'"]',
+      'r -> PUBLISH',
+    ]);
+  });
+
+  it('passes everything on when the realm has neither roles nor an authorizer', () => {
+    const out: string[] = [];
+    rxFrom([from(reader, 'REGISTER', { Request: 1, Options: {}, Procedure: 'com.x' })])
+      .pipe(authorize({ logger }), map(summarize))
+      .subscribe((s) => out.push(s));
+    expect(out).toEqual(['r -> REGISTER']);
+  });
+
+  it('ends with ABORT the session whose message made an authorizer fail, logging the stage', () => {
+    run([from(reader, 'CALL', { Request: 1, Options: {}, Procedure: 'com.calc.add' })], () => {
+      throw new Error('boom');
+    });
+    expect(logger.named('stage_failure').map((l) => l.fields)).toEqual([{ stage: 'authorize', kind: 'in', error: 'boom' }]);
+    expect(reader.direct).toEqual(['ABORT wamp.error.runtime_error']);
+  });
+
+  it('reads a role\'s permissions with authorizerFromRoles: no entry, no permission', () => {
+    const decide = authorizerFromRoles(roles);
+    expect(decide(reader, 'call', 'com.calc.mul', {})).toEqual({ allow: true, disclose: true });
+    expect(decide(reader, 'publish', 'com.news.x', {})).toEqual({ allow: true, disclose: false });
+    expect(decide(reader, 'subscribe', 'com.news.x', {})).toEqual({ allow: true, disclose: true });
+    expect(decide(reader, 'register', 'com.news.x', {})).toEqual({ allow: false });
+    expect(decide(new StageSession('o', 2, 'otto', 'other'), 'call', 'com.calc.mul', {})).toEqual({ allow: false });
   });
 });

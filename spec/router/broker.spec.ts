@@ -2,9 +2,11 @@ import { filter as filterBy, map, of } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jasmine';
 import { broker } from '../../src/router/broker.js';
+import { EventHistory } from '../../src/router/event-history.js';
 import { silentLogger } from '../../src/router/logger.js';
 import type { Routed } from '../../src/router/routed.js';
 import { SubscriptionStore } from '../../src/router/subscription-store.js';
+import { RecordingLogger } from '../support/recording-logger.js';
 import { from, StageSession, summarize } from '../support/stage-harness.js';
 
 /** Runs thunks through the broker so that a Routed can refer to ids created earlier in the flow. */
@@ -30,10 +32,10 @@ describe('broker stage', () => {
     marbles((m) => {
       const source = m.cold('a-----b-----|', { a: subscribe(a, 1, 'com.x'), b: subscribe(b, 1, 'com.x') });
       m.expect(run(source)).toBeObservable('(abc)-(de)--|', {
-        a: 'a <- SUBSCRIBED',
+        a: 'a <- SUBSCRIBED #1',
         b: 'meta wamp.subscription.on_create',
         c: 'meta wamp.subscription.on_subscribe',
-        d: 'b <- SUBSCRIBED',
+        d: 'b <- SUBSCRIBED #1',
         e: 'meta wamp.subscription.on_subscribe',
       });
     }),
@@ -50,6 +52,12 @@ describe('broker stage', () => {
         replies.push(summarize(r));
       });
     expect(new Set(ids).size).toBe(1);
+    expect(replies.filter((r) => !r.startsWith('meta'))).toEqual(['a <- SUBSCRIBED #1', 'a <- SUBSCRIBED #2', 'b <- SUBSCRIBED #1']);
+    expect(replies.filter((r) => r.startsWith('meta'))).toEqual([
+      'meta wamp.subscription.on_create',
+      'meta wamp.subscription.on_subscribe',
+      'meta wamp.subscription.on_subscribe',
+    ]);
     ids.length = 0;
     store.forEachMatch('com.x', (sub) => ids.push(sub.id, sub.subscribers.size));
     expect(ids.length).toBe(2);
@@ -75,7 +83,7 @@ describe('broker stage', () => {
     'acknowledges with PUBLISHED only when asked to',
     marbles((m) => {
       const source = m.cold('ab|', { a: publish(a, 7, 'com.x'), b: publish(a, 8, 'com.x', { acknowledge: true }) });
-      m.expect(run(source)).toBeObservable('-a|', { a: 'a <- PUBLISHED' });
+      m.expect(run(source)).toBeObservable('-a|', { a: 'a <- PUBLISHED #8' });
     }),
   );
 
@@ -149,6 +157,52 @@ describe('broker stage', () => {
   );
 
   it(
+    'hands a subscriber only the retained events it asked for, of its topics, that it is eligible for',
+    marbles((m) => {
+      const source = m.cold('abcd-e-f-g|', {
+        a: publish(a, 1, 'com.x', { retain: true }, [1]),
+        b: publish(a, 2, 'com.x', {}, [2]),
+        c: publish(a, 3, 'com.y', { retain: true, eligible: [3] }, [3]),
+        d: publish(a, 4, 'org.z', { retain: true }, [4]),
+        e: subscribe(b, 1, 'com.x'),
+        f: subscribe(b, 2, 'com', { match: 'prefix', get_retained: true }),
+        g: subscribe(c, 1, 'com.y', { get_retained: true }),
+      });
+      m.expect(run(source).pipe(onlyDeliveries())).toBeObservable('-------f-g|', {
+        f: 'b <- EVENT [1] {"retained":true,"topic":"com.x"}',
+        g: 'c <- EVENT [3] {"retained":true}',
+      });
+    }),
+  );
+
+  it('keeps the event history of configured topics, with the publisher only when disclosed', () => {
+    const history = new EventHistory([{ uri: 'com.h', limit: 5 }]);
+    of(publish(a, 1, 'com.h', {}, [1]), () => from(a, 'PUBLISH', { Request: 2, Options: { disclose_me: true }, Topic: 'com.h' }), publish(a, 3, 'com.other'))
+      .pipe(map((thunk) => thunk()), broker({ subscriptions: new SubscriptionStore(), logger: silentLogger, history }))
+      .subscribe();
+    const kept = history.events('com.h', 'exact')!;
+    expect(kept.map(({ timestamp: _t, publication: _p, ...rest }) => rest)).toEqual([
+      { topic: 'com.h', args: [1], kwargs: {} },
+      { topic: 'com.h', args: [], kwargs: {}, publisher: 1 },
+    ]);
+  });
+
+  it('ends with ABORT the session whose message made the broker fail, logging the stage', () => {
+    const broken = new StageSession('x', 9);
+    Object.defineProperty(broken, 'authid', {
+      get: () => {
+        throw new Error('boom');
+      },
+    });
+    const logger = new RecordingLogger();
+    of(subscribe(b, 1, 'com.x'), () => from(broken, 'PUBLISH', { Request: 1, Options: { disclose_me: true }, Topic: 'com.x' }))
+      .pipe(map((thunk) => thunk()), broker({ subscriptions: new SubscriptionStore(), logger }))
+      .subscribe();
+    expect(logger.named('stage_failure').map((l) => l.fields['stage'])).toEqual(['broker']);
+    expect(broken.direct).toEqual(['ABORT wamp.error.runtime_error']);
+  });
+
+  it(
     'refuses invalid URIs, the reserved wamp. namespace, and unknown subscriptions',
     marbles((m) => {
       const source = m.cold('abcd|', {
@@ -158,10 +212,10 @@ describe('broker stage', () => {
         d: () => from(a, 'UNSUBSCRIBE', { Request: 4, Subscription: 12345 }),
       });
       m.expect(run(source)).toBeObservable('abcd|', {
-        a: 'a <- ERROR wamp.error.invalid_uri',
-        b: 'a <- ERROR wamp.error.invalid_uri',
-        c: 'a <- ERROR wamp.error.invalid_uri',
-        d: 'a <- ERROR wamp.error.no_such_subscription',
+        a: 'a <- ERROR #1 wamp.error.invalid_uri ["invalid exact topic pattern \'com..x\'"]',
+        b: 'a <- ERROR #2 wamp.error.invalid_uri ["invalid topic URI \'com.x y\'"]',
+        c: 'a <- ERROR #3 wamp.error.invalid_uri ["topic \'wamp.session.on_join\' is in the reserved wamp. namespace"]',
+        d: 'a <- ERROR #4 wamp.error.no_such_subscription ["no subscription 12345 for this session"]',
       });
     }),
   );
@@ -174,10 +228,10 @@ describe('broker stage', () => {
         from(s, 'UNSUBSCRIBE', { Request: request, Subscription: store.lookup('com.x', 'exact')!.id });
       const source = m.cold('ab-c-d---|', { a: subscribe(a, 1, 'com.x'), b: subscribe(b, 1, 'com.x'), c: unsubscribe(a, 2), d: unsubscribe(b, 2) });
       m.expect(run(source, store).pipe(onlyReplies())).toBeObservable('ab-c-(de)|', {
-        a: 'a <- SUBSCRIBED',
-        b: 'b <- SUBSCRIBED',
-        c: 'a <- UNSUBSCRIBED',
-        d: 'b <- UNSUBSCRIBED',
+        a: 'a <- SUBSCRIBED #1',
+        b: 'b <- SUBSCRIBED #1',
+        c: 'a <- UNSUBSCRIBED #2',
+        d: 'b <- UNSUBSCRIBED #2',
         e: 'meta wamp.subscription.on_delete',
       });
       m.flush();
@@ -195,8 +249,8 @@ describe('broker stage', () => {
         c: (): Routed => ({ kind: 'left', session: a, reason: 'wamp.close.normal' }),
       });
       m.expect(run(source, store).pipe(onlyReplies())).toBeObservable('ab-(cde)-|', {
-        a: 'a <- SUBSCRIBED',
-        b: 'a <- SUBSCRIBED',
+        a: 'a <- SUBSCRIBED #1',
+        b: 'a <- SUBSCRIBED #2',
         c: 'meta wamp.subscription.on_delete',
         d: 'meta wamp.subscription.on_delete',
         e: 'left a',

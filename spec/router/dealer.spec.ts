@@ -1,7 +1,8 @@
-import { filter, from as rxFrom, map } from 'rxjs';
+import { concat, filter, from as rxFrom, map, Subject, VirtualTimeScheduler } from 'rxjs';
 import type { Observable, SchedulerLike } from 'rxjs';
 import { marbles } from 'rxjs-marbles/jasmine';
 import { dealer } from '../../src/router/dealer.js';
+import type { DealerState } from '../../src/router/dealer.js';
 import { silentLogger } from '../../src/router/logger.js';
 import { RegistrationStore } from '../../src/router/registration-store.js';
 import type { Routed } from '../../src/router/routed.js';
@@ -42,7 +43,7 @@ describe('dealer stage', () => {
     'registers, routes CALL → INVOCATION and YIELD → RESULT',
     marbles((m) => {
       const source = m.cold('a-b-c|', { a: register(b, 1, 'com.add'), b: call(a, 1, 'com.add'), c: yieldOf(b, 1) });
-      m.expect(run(source)).toBeObservable('a-b-c|', { a: 'b <- REGISTERED', b: 'b <- INVOCATION [2,3]', c: 'a <- RESULT [5]' });
+      m.expect(run(source)).toBeObservable('a-b-c|', { a: 'b <- REGISTERED #1', b: 'b <- INVOCATION #1 [2,3]', c: 'a <- RESULT #1 [5]' });
     }),
   );
 
@@ -51,10 +52,10 @@ describe('dealer stage', () => {
     marbles((m) => {
       const source = m.cold('a-----b-----|', { a: register(b, 1, 'com.add', { invoke: 'roundrobin' }), b: register(c, 1, 'com.add', { invoke: 'roundrobin' }) });
       m.expect(run(source, { meta: true })).toBeObservable('(abc)-(de)--|', {
-        a: 'b <- REGISTERED',
+        a: 'b <- REGISTERED #1',
         b: 'meta wamp.registration.on_create',
         c: 'meta wamp.registration.on_register',
-        d: 'c <- REGISTERED',
+        d: 'c <- REGISTERED #1',
         e: 'meta wamp.registration.on_register',
       });
     }),
@@ -74,14 +75,14 @@ describe('dealer stage', () => {
         h: () => from(c, 'UNREGISTER', { Request: 5, Registration: 777 }),
       });
       m.expect(run(source)).toBeObservable('abcdefgh|', {
-        a: 'b <- REGISTERED',
-        b: 'c <- ERROR wamp.error.procedure_already_exists',
-        c: 'b <- ERROR wamp.error.procedure_already_exists',
-        d: 'c <- ERROR wamp.error.procedure_already_exists',
-        e: 'c <- ERROR wamp.error.invalid_uri',
-        f: 'c <- ERROR wamp.error.invalid_uri',
-        g: 'a <- ERROR wamp.error.no_such_procedure',
-        h: 'c <- ERROR wamp.error.no_such_registration',
+        a: 'b <- REGISTERED #1',
+        b: 'c <- ERROR #1 wamp.error.procedure_already_exists ["\'com.add\' is already registered"]',
+        c: 'b <- ERROR #2 wamp.error.procedure_already_exists ["this session has already registered \'com.add\'"]',
+        d: 'c <- ERROR #2 wamp.error.procedure_already_exists ["\'com.add\' is registered with invocation policy \'single\', not \'roundrobin\'"]',
+        e: 'c <- ERROR #3 wamp.error.invalid_uri ["procedure \'wamp.session.count\' is in the reserved wamp. namespace"]',
+        f: 'c <- ERROR #4 wamp.error.invalid_uri ["invalid exact procedure pattern \'com..x\'"]',
+        g: 'a <- ERROR #1 wamp.error.no_such_procedure ["no callee registered procedure \'com.nothing\'"]',
+        h: 'c <- ERROR #5 wamp.error.no_such_registration ["no registration 777 for this session"]',
       });
     }),
   );
@@ -105,11 +106,11 @@ describe('dealer stage', () => {
         e: yieldOf(b, 1, {}, [3]),
       });
       m.expect(run(source)).toBeObservable('ab-cde|', {
-        a: 'b <- REGISTERED',
-        b: 'b <- INVOCATION [2,3] {"receive_progress":true}',
-        c: 'a <- RESULT [1] {"progress":true}',
-        d: 'a <- RESULT [2] {"progress":true}',
-        e: 'a <- RESULT [3]',
+        a: 'b <- REGISTERED #1',
+        b: 'b <- INVOCATION #1 [2,3] {"receive_progress":true}',
+        c: 'a <- RESULT #1 [1] {"progress":true}',
+        d: 'a <- RESULT #1 [2] {"progress":true}',
+        e: 'a <- RESULT #1 [3]',
       });
     }),
   );
@@ -126,12 +127,12 @@ describe('dealer stage', () => {
         e: yieldOf(wampy, 1, {}, [3]),
       });
       m.expect(run(source)).toBeObservable('ab-cde|', {
-        a: 'w <- REGISTERED',
+        a: 'w <- REGISTERED #1',
         // Not told receive_progress: it did not announce the feature as callee.
-        b: 'w <- INVOCATION [2,3]',
-        c: 'a <- RESULT [1] {"progress":true}',
-        d: 'a <- RESULT [2] {"progress":true}',
-        e: 'a <- RESULT [3]',
+        b: 'w <- INVOCATION #1 [2,3]',
+        c: 'a <- RESULT #1 [1] {"progress":true}',
+        d: 'a <- RESULT #1 [2] {"progress":true}',
+        e: 'a <- RESULT #1 [3]',
       });
     }),
   );
@@ -140,7 +141,7 @@ describe('dealer stage', () => {
     'drops progressive YIELDs for a caller that did not ask for them',
     marbles((m) => {
       const source = m.cold('abcd|', { a: register(b, 1, 'com.count'), b: call(a, 1, 'com.count'), c: yieldOf(b, 1, { progress: true }, [1]), d: yieldOf(b, 1, {}, [3]) });
-      m.expect(run(source)).toBeObservable('ab-d|', { a: 'b <- REGISTERED', b: 'b <- INVOCATION [2,3]', d: 'a <- RESULT [3]' });
+      m.expect(run(source)).toBeObservable('ab-d|', { a: 'b <- REGISTERED #1', b: 'b <- INVOCATION #1 [2,3]', d: 'a <- RESULT #1 [3]' });
     }),
   );
 
@@ -152,14 +153,14 @@ describe('dealer stage', () => {
         b: call(a, 1, 'com.div'),
         c: () => from(b, 'ERROR', { 'REQUEST.Type': 68, 'REQUEST.Request': 1, Details: {}, Error: 'com.error.div_by_zero', Arguments: ['no'], ArgumentsKw: { d: 0 } }),
       });
-      m.expect(run(source)).toBeObservable('abc|', { a: 'b <- REGISTERED', b: 'b <- INVOCATION [2,3]', c: 'a <- ERROR com.error.div_by_zero {"d":0}' });
+      m.expect(run(source)).toBeObservable('abc|', { a: 'b <- REGISTERED #1', b: 'b <- INVOCATION #1 [2,3]', c: 'a <- ERROR #1 com.error.div_by_zero ["no"] {"d":0}' });
     }),
   );
 
   for (const [mode, expected] of [
-    ['skip', { c: 'a <- ERROR wamp.error.canceled', d: '' }],
+    ['skip', { c: 'a <- ERROR #1 wamp.error.canceled ["call canceled (skip)"]', d: '' }],
     ['killnowait', { c: '(xy)', d: '' }],
-    ['kill', { c: 'b <- INTERRUPT {"mode":"kill","reason":"wamp.error.canceled"}', d: 'a <- ERROR wamp.error.canceled' }],
+    ['kill', { c: 'b <- INTERRUPT #1 {"mode":"kill","reason":"wamp.error.canceled"}', d: 'a <- ERROR #1 wamp.error.canceled' }],
   ] as const) {
     it(
       `cancels a call with mode ${mode}`,
@@ -170,11 +171,11 @@ describe('dealer stage', () => {
           c: cancel(a, 1, mode),
           d: () => from(b, 'ERROR', { 'REQUEST.Type': 68, 'REQUEST.Request': 1, Details: {}, Error: 'wamp.error.canceled' }),
         });
-        const values: Record<string, string> = { a: 'b <- REGISTERED', b: 'b <- INVOCATION [2,3]' };
+        const values: Record<string, string> = { a: 'b <- REGISTERED #1', b: 'b <- INVOCATION #1 [2,3]' };
         let marble = 'ab-';
         if (mode === 'killnowait') {
-          values['x'] = 'b <- INTERRUPT {"mode":"killnowait","reason":"wamp.error.canceled"}';
-          values['y'] = 'a <- ERROR wamp.error.canceled';
+          values['x'] = 'b <- INTERRUPT #1 {"mode":"killnowait","reason":"wamp.error.canceled"}';
+          values['y'] = 'a <- ERROR #1 wamp.error.canceled ["call canceled (killnowait)"]';
           marble += '(xy)---|';
         } else if (mode === 'skip') {
           values['c'] = expected.c;
@@ -194,7 +195,7 @@ describe('dealer stage', () => {
     marbles((m) => {
       const legacy = new StageSession('l', 9, 'legacy', 'backend', LEGACY_CALLEE);
       const source = m.cold('abcd|', { a: register(legacy, 1, 'com.slow'), b: call(a, 1, 'com.slow'), c: cancel(a, 1, 'kill'), d: yieldOf(legacy, 1) });
-      m.expect(run(source)).toBeObservable('abc-|', { a: 'l <- REGISTERED', b: 'l <- INVOCATION [2,3]', c: 'a <- ERROR wamp.error.canceled' });
+      m.expect(run(source)).toBeObservable('abc-|', { a: 'l <- REGISTERED #1', b: 'l <- INVOCATION #1 [2,3]', c: 'a <- ERROR #1 wamp.error.canceled ["call canceled (skip)"]' });
     }),
   );
 
@@ -203,10 +204,10 @@ describe('dealer stage', () => {
     marbles((m) => {
       const source = m.cold('ab------------c|', { a: register(b, 1, 'com.slow'), b: call(a, 1, 'com.slow', { timeout: 5 }), c: yieldOf(b, 1) });
       m.expect(run(source, { scheduler: m.scheduler })).toBeObservable('ab----(xy)-----|', {
-        a: 'b <- REGISTERED',
-        b: 'b <- INVOCATION [2,3]',
-        x: 'b <- INTERRUPT {"mode":"killnowait","reason":"wamp.error.timeout"}',
-        y: 'a <- ERROR wamp.error.timeout',
+        a: 'b <- REGISTERED #1',
+        b: 'b <- INVOCATION #1 [2,3]',
+        x: 'b <- INTERRUPT #1 {"mode":"killnowait","reason":"wamp.error.timeout"}',
+        y: 'a <- ERROR #1 wamp.error.timeout ["call timed out"]',
       });
     }),
   );
@@ -221,7 +222,7 @@ describe('dealer stage', () => {
         d: call(a, 2, 'com.q'),
       });
       const caller = '{"caller":1,"caller_authid":"alice","caller_authrole":"admin"}';
-      m.expect(run(source)).toBeObservable('abcd|', { a: 'b <- REGISTERED', b: `b <- INVOCATION [2,3] ${caller}`, c: 'c <- REGISTERED', d: `c <- INVOCATION [2,3] ${caller}` });
+      m.expect(run(source)).toBeObservable('abcd|', { a: 'b <- REGISTERED #1', b: `b <- INVOCATION #1 [2,3] ${caller}`, c: 'c <- REGISTERED #1', d: `c <- INVOCATION #1 [2,3] ${caller}` });
     }),
   );
 
@@ -240,10 +241,10 @@ describe('dealer stage', () => {
         h: call(a, 4, 'org.y.z'),
       });
       m.expect(run(source).pipe(filter((s) => !s.includes('REGISTERED')))).toBeObservable('-----efgh|', {
-        e: 'b <- INVOCATION [2,3]',
-        f: 'c <- INVOCATION [2,3] {"procedure":"com.x.z"}',
-        g: 'd <- INVOCATION [2,3] {"procedure":"com.y.z"}',
-        h: 'a <- ERROR wamp.error.no_such_procedure',
+        e: 'b <- INVOCATION #1 [2,3]',
+        f: 'c <- INVOCATION #1 [2,3] {"procedure":"com.x.z"}',
+        g: 'd <- INVOCATION #1 [2,3] {"procedure":"com.y.z"}',
+        h: 'a <- ERROR #4 wamp.error.no_such_procedure ["no callee registered procedure \'org.y.z\'"]',
       });
     }),
   );
@@ -263,8 +264,19 @@ describe('dealer stage', () => {
           d: call(a, 2, 'com.s'),
           e: call(a, 3, 'com.s'),
         });
-        const values = { x: 'b <- INVOCATION [2,3]', y: 'c <- INVOCATION [2,3]' };
-        const marble = '---' + [...order].map((s) => (s === 'b' ? 'x' : 'y')).join('') + '|';
+        // Each callee numbers its own invocations: the n-th INVOCATION to b is #n.
+        const sent = { b: 0, c: 0 };
+        const values: Record<string, string> = {};
+        const marble =
+          '---' +
+          [...order]
+            .map((callee, i) => {
+              const key = String.fromCharCode(120 + i);
+              values[key] = `${callee} <- INVOCATION #${++sent[callee as 'b' | 'c']} [2,3]`;
+              return key;
+            })
+            .join('') +
+          '|';
         m.expect(run(source).pipe(filter((s) => s.includes('INVOCATION')))).toBeObservable(marble, values);
       }),
     );
@@ -291,10 +303,10 @@ describe('dealer stage', () => {
         d: call(a, 1, 'com.upload', {}, ['last']),
       });
       m.expect(run(source)).toBeObservable('abcd|', {
-        a: 'b <- REGISTERED',
-        b: 'b <- INVOCATION ["chunk1"] {"progress":true}',
-        c: 'b <- INVOCATION ["chunk2"] {"progress":true}',
-        d: 'b <- INVOCATION ["last"]',
+        a: 'b <- REGISTERED #1',
+        b: 'b <- INVOCATION #1 ["chunk1"] {"progress":true}',
+        c: 'b <- INVOCATION #1 ["chunk2"] {"progress":true}',
+        d: 'b <- INVOCATION #1 ["last"]',
       });
     }),
   );
@@ -304,9 +316,9 @@ describe('dealer stage', () => {
     marbles((m) => {
       const source = m.cold('abc----d|', { a: register(b, 1, 'com.slow'), b: call(a, 1, 'com.slow'), c: left(a), d: yieldOf(b, 1) });
       m.expect(run(source)).toBeObservable('ab(cx)--|', {
-        a: 'b <- REGISTERED',
-        b: 'b <- INVOCATION [2,3]',
-        c: 'b <- INTERRUPT {"mode":"killnowait","reason":"wamp.error.canceled"}',
+        a: 'b <- REGISTERED #1',
+        b: 'b <- INVOCATION #1 [2,3]',
+        c: 'b <- INTERRUPT #1 {"mode":"killnowait","reason":"wamp.error.canceled"}',
         x: 'left a',
       });
     }),
@@ -317,12 +329,260 @@ describe('dealer stage', () => {
     marbles((m) => {
       const store = new RegistrationStore();
       const source = m.cold('abc----|', { a: register(b, 1, 'com.slow'), b: call(a, 1, 'com.slow'), c: left(b) });
-      m.expect(run(source, { store })).toBeObservable('ab(cx)-|', { a: 'b <- REGISTERED', b: 'b <- INVOCATION [2,3]', c: 'a <- ERROR wamp.error.canceled', x: 'left b' });
+      m.expect(run(source, { store })).toBeObservable('ab(cx)-|', { a: 'b <- REGISTERED #1', b: 'b <- INVOCATION #1 [2,3]', c: 'a <- ERROR #1 wamp.error.canceled ["the callee left"]', x: 'left b' });
       m.flush();
       expect(store.size).toBe(0);
       expect(store.sessionCount).toBe(0);
     }),
   );
+
+  describe('pending-call bookkeeping while both parties are still connected', () => {
+    let input: Subject<Routed>;
+    let clock: VirtualTimeScheduler;
+    let state: DealerState;
+    let out: string[];
+    beforeEach(() => {
+      input = new Subject<Routed>();
+      clock = new VirtualTimeScheduler();
+      out = [];
+      input
+        .pipe(
+          dealer({ registrations: new RegistrationStore(), logger: silentLogger, scheduler: clock, onState: (s) => (state = s) }),
+          map(summarize),
+          filter((s) => !s.startsWith('meta')),
+        )
+        .subscribe((s) => out.push(s));
+      input.next(register(b, 1, 'com.slow')());
+      input.next(call(a, 1, 'com.slow', { timeout: 1000 })());
+      expect([state.pendingCount, state.invocationCount, state.callerCount]).toEqual([1, 1, 1]);
+      out.length = 0;
+    });
+    const held = () => [state.pendingCount, state.invocationCount, state.callerCount];
+
+    it('forgets a call after its final result, and its timer with it', () => {
+      input.next(yieldOf(b, 1, { progress: true })());
+      expect(held()).toEqual([1, 1, 1]);
+      input.next(yieldOf(b, 1)());
+      expect(held()).toEqual([0, 0, 0]);
+      clock.flush();
+      expect(out).toEqual(['a <- RESULT #1 [5]']);
+    });
+
+    it('forgets a call after a callee ERROR', () => {
+      input.next(from(b, 'ERROR', { 'REQUEST.Type': 68, 'REQUEST.Request': 1, Details: {}, Error: 'com.error.x' }));
+      expect(held()).toEqual([0, 0, 0]);
+      clock.flush();
+      expect(out).toEqual(['a <- ERROR #1 com.error.x']);
+    });
+
+    for (const mode of ['skip', 'killnowait'] as const) {
+      it(`forgets a call canceled with ${mode} at once`, () => {
+        input.next(cancel(a, 1, mode)());
+        expect(held()).toEqual([0, 0, 0]);
+        clock.flush();
+        expect(out.filter((s) => s.startsWith('a <-'))).toEqual([`a <- ERROR #1 wamp.error.canceled ["call canceled (${mode})"]`]);
+      });
+    }
+
+    it('keeps a call canceled with kill until the callee answers', () => {
+      input.next(cancel(a, 1, 'kill')());
+      expect(held()).toEqual([1, 1, 1]);
+      input.next(from(b, 'ERROR', { 'REQUEST.Type': 68, 'REQUEST.Request': 1, Details: {}, Error: 'wamp.error.canceled' }));
+      expect(held()).toEqual([0, 0, 0]);
+      clock.flush();
+      expect(out).toEqual(['b <- INTERRUPT #1 {"mode":"kill","reason":"wamp.error.canceled"}', 'a <- ERROR #1 wamp.error.canceled']);
+    });
+
+    it('forgets a call that timed out, and drops the late YIELD', () => {
+      clock.flush();
+      expect(held()).toEqual([0, 0, 0]);
+      input.next(yieldOf(b, 1)());
+      expect(out).toEqual(['b <- INTERRUPT #1 {"mode":"killnowait","reason":"wamp.error.timeout"}', 'a <- ERROR #1 wamp.error.timeout ["call timed out"]']);
+    });
+
+    it('forgets the calls of a callee that left: the caller gets one ERROR, and no timeout after it', () => {
+      input.next(left(b)());
+      expect(held()).toEqual([0, 0, 0]);
+      clock.flush();
+      expect(out).toEqual(['a <- ERROR #1 wamp.error.canceled ["the callee left"]', 'left b']);
+    });
+
+    it('keeps each of a caller\'s concurrent calls until its own answer', () => {
+      input.next(call(a, 2, 'com.slow')());
+      expect(held()).toEqual([2, 2, 1]);
+      input.next(yieldOf(b, 2, {}, [7])());
+      expect(held()).toEqual([1, 1, 1]);
+      input.next(yieldOf(b, 1)());
+      expect(held()).toEqual([0, 0, 0]);
+      expect(out).toEqual(['b <- INVOCATION #2 [2,3]', 'a <- RESULT #2 [7]', 'a <- RESULT #1 [5]']);
+    });
+
+    it('arms no timer for a timeout of 0', () => {
+      input.next(call(a, 2, 'com.slow', { timeout: 0 })());
+      clock.flush();
+      // Only call #1 (timeout 1000) timed out.
+      expect(out.filter((s) => s.includes('timeout'))).toEqual(['b <- INTERRUPT #1 {"mode":"killnowait","reason":"wamp.error.timeout"}', 'a <- ERROR #1 wamp.error.timeout ["call timed out"]']);
+      expect(held()).toEqual([1, 1, 1]);
+    });
+
+    it('drops a late answer to an invocation that ended, and aborts an answer to one never sent', () => {
+      input.next(cancel(a, 1, 'skip')());
+      input.next(yieldOf(b, 1)());
+      input.next(from(b, 'ERROR', { 'REQUEST.Type': 68, 'REQUEST.Request': 1, Details: {}, Error: 'com.error.x' }));
+      expect(b.direct).toEqual([]);
+      input.next(yieldOf(b, 2)());
+      expect(b.direct).toEqual(['ABORT wamp.error.protocol_violation']);
+      expect(b.explanations).toEqual(['YIELD for INVOCATION.Request 2, which the router never sent']);
+      const d = new StageSession('d', 4);
+      input.next(register(d, 1, 'com.d')());
+      input.next(call(a, 3, 'com.d')());
+      input.next(from(d, 'ERROR', { 'REQUEST.Type': 68, 'REQUEST.Request': 9, Details: {}, Error: 'com.error.x' }));
+      expect(d.explanations).toEqual(['ERROR for INVOCATION.Request 9, which the router never sent']);
+      expect(out).toEqual(['a <- ERROR #1 wamp.error.canceled ["call canceled (skip)"]', 'd <- REGISTERED #1', 'd <- INVOCATION #1 [2,3]']);
+    });
+
+    it('releases its timers and state when the pipeline is torn down', () => {
+      input.complete();
+      expect(clock.actions).toEqual([]);
+      expect(held()).toEqual([0, 0, 0]);
+    });
+
+    it('forgets the calls of a caller that left, and its timer with it', () => {
+      input.next(left(a)());
+      expect(held()).toEqual([0, 0, 0]);
+      clock.flush();
+      expect(out).toEqual(['b <- INTERRUPT #1 {"mode":"killnowait","reason":"wamp.error.canceled"}', 'left a']);
+    });
+  });
+
+  it(
+    'refuses a second registration by a callee of a shared registration, and a policy that differs from the shared one',
+    marbles((m) => {
+      const source = m.cold('abcde|', {
+        a: register(b, 1, 'com.s', { invoke: 'roundrobin' }),
+        b: register(c, 1, 'com.s', { invoke: 'roundrobin' }),
+        c: register(b, 2, 'com.s', { invoke: 'roundrobin' }),
+        d: register(a, 1, 'com.s', { invoke: 'random' }),
+        e: register(a, 2, 'com.s', { invoke: 'roundrobin' }),
+      });
+      m.expect(run(source)).toBeObservable('abcde|', {
+        a: 'b <- REGISTERED #1',
+        b: 'c <- REGISTERED #1',
+        c: 'b <- ERROR #2 wamp.error.procedure_already_exists ["this session has already registered \'com.s\'"]',
+        d: 'a <- ERROR #1 wamp.error.procedure_already_exists ["\'com.s\' is registered with invocation policy \'roundrobin\', not \'random\'"]',
+        e: 'a <- REGISTERED #2',
+      });
+    }),
+  );
+
+  it('tells the meta API who registered and unregistered what, and deletes a shared registration with its last callee', () => {
+    const store = new RegistrationStore();
+    const metas: unknown[][] = [];
+    const unregister = (s: StageSession, request: number) => () => from(s, 'UNREGISTER', { Request: request, Registration: store.lookup('com.s', 'prefix')!.id });
+    fromThunks([register(b, 1, 'com.s', { invoke: 'first', match: 'prefix' }), register(c, 1, 'com.s', { invoke: 'first', match: 'prefix' }), unregister(b, 2), unregister(c, 2)])
+      .pipe(map((t) => t()), dealer({ registrations: store, logger: silentLogger }))
+      .subscribe((r) => {
+        if (r.kind === 'meta') metas.push([r.topic, ...r.args]);
+        else if (r.kind === 'out') metas.push([summarize(r)]);
+      });
+    const id = jasmine.any(Number);
+    expect(metas).toEqual([
+      ['b <- REGISTERED #1'],
+      ['wamp.registration.on_create', 2, { id, created: jasmine.any(String), uri: 'com.s', match: 'prefix', invoke: 'first' }],
+      ['wamp.registration.on_register', 2, id],
+      ['c <- REGISTERED #1'],
+      ['wamp.registration.on_register', 3, id],
+      ['b <- UNREGISTERED #2'],
+      ['wamp.registration.on_unregister', 2, id],
+      ['c <- UNREGISTERED #2'],
+      ['wamp.registration.on_unregister', 3, id],
+      ['wamp.registration.on_delete', 3, id],
+    ]);
+    const ids = new Set(metas.filter((e) => e.length === 3 && e[0] !== 'wamp.registration.on_create').map((e) => e[2]));
+    expect(ids.size).toBe(1);
+  });
+
+  it(
+    'refuses a CALL of an invalid URI, and a progressive call invocation to a callee that cannot take one',
+    marbles((m) => {
+      const legacy = new StageSession('l', 9, 'legacy', 'backend', LEGACY_CALLEE);
+      const source = m.cold('abc|', { a: register(legacy, 1, 'com.up'), b: call(a, 1, 'com..up'), c: call(a, 2, 'com.up', { progress: true }) });
+      m.expect(run(source)).toBeObservable('abc|', {
+        a: 'l <- REGISTERED #1',
+        b: 'a <- ERROR #1 wamp.error.invalid_uri ["invalid procedure URI \'com..up\'"]',
+        c: 'a <- ERROR #2 wamp.error.feature_not_supported ["the callee of \'com.up\' does not support progressive call invocations"]',
+      });
+    }),
+  );
+
+  it(
+    'times out a call to a callee without call canceling without an INTERRUPT',
+    marbles((m) => {
+      const legacy = new StageSession('l', 9, 'legacy', 'backend', LEGACY_CALLEE);
+      const source = m.cold('ab------|', { a: register(legacy, 1, 'com.slow'), b: call(a, 1, 'com.slow', { timeout: 3 }) });
+      m.expect(run(source, { scheduler: m.scheduler })).toBeObservable('ab--y---|', { a: 'l <- REGISTERED #1', b: 'l <- INVOCATION #1 [2,3]', y: 'a <- ERROR #1 wamp.error.timeout ["call timed out"]' });
+    }),
+  );
+
+  it(
+    'interrupts no callee that is gone or cannot cancel when the caller leaves, and answers no one for a call to oneself',
+    marbles((m) => {
+      const legacy = new StageSession('l', 9, 'legacy', 'backend', LEGACY_CALLEE);
+      const closing = (): Routed => {
+        b.open = false;
+        return left(a)();
+      };
+      const source = m.cold('abcde-f-g|', {
+        a: register(legacy, 1, 'com.old'),
+        b: register(b, 1, 'com.gone'),
+        c: call(a, 1, 'com.old'),
+        d: call(a, 2, 'com.gone'),
+        e: closing,
+        f: call(c, 1, 'com.self.rpc'),
+        g: () => {
+          c.open = false;
+          return left(c)();
+        },
+      });
+      const withSelf = m.cold('a|', { a: register(c, 1, 'com.self.rpc') });
+      m.expect(run(concatThunks(withSelf, source)).pipe(filter((s) => !s.includes('REGISTERED')))).toBeObservable('---cde-f-g|', {
+        c: 'l <- INVOCATION #1 [2,3]',
+        d: 'b <- INVOCATION #1 [2,3]',
+        e: 'left a',
+        f: 'c <- INVOCATION #1 [2,3]',
+        g: 'left c',
+      });
+    }),
+  );
+
+  it('aborts a caller that reuses the request id of a pending call, saying so', () => {
+    fromThunks([register(b, 1, 'com.p'), call(a, 1, 'com.p'), call(a, 1, 'com.p')])
+      .pipe(map((t) => t()), dealer({ registrations: new RegistrationStore(), logger: silentLogger }))
+      .subscribe();
+    expect(a.explanations).toEqual(['CALL request id 1 is already in use by a pending call']);
+  });
+
+  it('passes on ERRORs that answer anything but an INVOCATION (the lifecycle stage judges them)', () => {
+    const seen: string[] = [];
+    fromThunks([register(b, 1, 'com.p'), call(a, 1, 'com.p'), () => from(b, 'ERROR', { 'REQUEST.Type': 48, 'REQUEST.Request': 1, Details: {}, Error: 'com.error.x' })])
+      .pipe(map((t) => t()), dealer({ registrations: new RegistrationStore(), logger: silentLogger }), map(summarize), filter((s) => !s.startsWith('meta')))
+      .subscribe((s) => seen.push(s));
+    expect(seen).toEqual(['b <- REGISTERED #1', 'b <- INVOCATION #1 [2,3]', 'b -> ERROR']);
+  });
+
+  it('ends with ABORT the session whose message made the dealer fail, logging the stage', () => {
+    const broken = new StageSession('x', 5);
+    broken.supports = () => {
+      throw new Error('boom');
+    };
+    const lines: Array<[string, Record<string, unknown> | undefined]> = [];
+    fromThunks([register(broken, 1, 'com.p'), call(a, 1, 'com.p', { receive_progress: true })])
+      .pipe(map((t) => t()), dealer({ registrations: new RegistrationStore(), logger: { log: (_level, event, fields) => lines.push([event, fields]) } }))
+      .subscribe();
+    expect(lines).toEqual([['stage_failure', { stage: 'dealer', kind: 'in', error: 'boom' }]]);
+    expect(a.direct).toEqual(['ABORT wamp.error.runtime_error']);
+    expect(a.explanations).toEqual(['internal router error in dealer']);
+  });
 
   it('treats a YIELD for an invocation never sent as a protocol violation, and a duplicate CALL id too', () => {
     const store = new RegistrationStore();
@@ -336,4 +596,9 @@ describe('dealer stage', () => {
 
 function fromThunks(thunks: Array<() => Routed>): Observable<() => Routed> {
   return rxFrom(thunks);
+}
+
+/** `first`, then `second`, each in its own frames (one marble flow after the other). */
+function concatThunks(first: Observable<() => Routed>, second: Observable<() => Routed>): Observable<() => Routed> {
+  return concat(first, second);
 }

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { expectAsyncProperty } from '../support/property-check.js';
 import type { Subscription } from 'rxjs';
 import { messageFromArray } from '../../src/protocol/message.js';
 import type { AllRouterLimits } from '../../src/router/limits.js';
@@ -285,7 +286,7 @@ function expectServing(router: Router): void {
 describe('Router fuzzing', () => {
   it('keeps its invariants under random valid and invalid messages from several sessions, and keeps serving', async () => {
     let serial = 0;
-    await fc.assert(
+    await expectAsyncProperty(
       fc.asyncProperty(fc.array(command, { minLength: 5, maxLength: 80 }), async (commands) => {
         const limits: AllRouterLimits = { goodbyeTimeoutMs: 10, maxPendingCallsPerSession: 8, maxSubscriptionsPerSession: 6, maxRegistrationsPerSession: 3 };
         const router = new Router({ realms: [{ name: 'realm1' }], limits });

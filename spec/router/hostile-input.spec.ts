@@ -4,6 +4,7 @@ import { LimitErrors } from '../../src/router/limits.js';
 import type { AllRouterLimits } from '../../src/router/limits.js';
 import { Router } from '../../src/router/router.js';
 import { RawPeer } from '../support/raw-peer.js';
+import { RecordingLogger } from '../support/recording-logger.js';
 
 const VIOLATION = 'wamp.error.protocol_violation';
 
@@ -20,11 +21,13 @@ function watchRejections(): { readonly seen: unknown[]; stop(): void } {
 describe('Router under hostile input', () => {
   let router: Router;
   let rejections: ReturnType<typeof watchRejections>;
+  let logger: RecordingLogger;
 
   beforeEach(() => {
     rejections = watchRejections();
+    logger = new RecordingLogger();
     const limits: AllRouterLimits = { maxMessageSize: 64 * 1024, goodbyeTimeoutMs: 50 };
-    router = new Router({ realms: [{ name: 'realm1' }], limits });
+    router = new Router({ realms: [{ name: 'realm1' }], limits, logger });
   });
 
   afterEach(async () => {
@@ -45,12 +48,11 @@ describe('Router under hostile input', () => {
     const registered = await b.nextOf([65, 8]);
     b.send(16, 2, {}, 'com.check', ['ok']);
     expect((await a.next(36))[4]).toEqual(['ok']);
-    if (registered[0] === 65) {
-      a.send(48, 2, {}, 'com.check.rpc', [1]);
-      const invocation = await b.next(68);
-      b.send(70, invocation[1], {}, [2]);
-      expect((await a.next(50))[3]).toEqual([2]);
-    }
+    expect(registered[0]).withContext(`REGISTER answered ${JSON.stringify(registered)}`).toBe(65);
+    a.send(48, 2, {}, 'com.check.rpc', [1]);
+    const invocation = await b.next(68);
+    b.send(70, invocation[1], {}, [2]);
+    expect((await a.next(50))[3]).toEqual([2]);
     a.send(6, {}, 'wamp.close.close_realm');
     b.send(6, {}, 'wamp.close.close_realm');
     await Promise.all([a.whenClosed(), b.whenClosed()]);
@@ -221,6 +223,9 @@ describe('Router under hostile input', () => {
       publisher.sendFrame(cborEncode([16, 2, { acknowledge: true }, 'com.big', [1]]));
       await publisher.next(17);
       expect((await subscriber.next(36))[4]).toEqual([1]);
+      expect(logger.named('encode_failed')).toEqual([
+        { level: 'warn', event: 'encode_failed', fields: jasmine.objectContaining({ type: 'EVENT', serializer: 'json' }) },
+      ]);
       await expectStillServing();
     });
   });

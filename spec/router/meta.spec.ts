@@ -1,7 +1,17 @@
-import { filter, lastValueFrom } from 'rxjs';
+import { filter, lastValueFrom, map, Subject } from 'rxjs';
 import type { WampEvent } from '../../src/index.js';
+import type { WampMessage } from '../../src/protocol/message.js';
+import type { WampSession } from '../../src/session/wamp-session.js';
 import { WampError } from '../../src/protocol/errors.js';
+import { EventHistory } from '../../src/router/event-history.js';
+import { meta } from '../../src/router/meta.js';
+import type { RealmSession } from '../../src/router/realm-session.js';
+import { RegistrationStore } from '../../src/router/registration-store.js';
+import type { Routed } from '../../src/router/routed.js';
 import { Router } from '../../src/router/router.js';
+import { SubscriptionStore } from '../../src/router/subscription-store.js';
+import { RecordingLogger } from '../support/recording-logger.js';
+import { from, StageSession, summarize } from '../support/stage-harness.js';
 import { callValue, collect, connectClient, firstKeeping, settled } from '../support/router-clients.js';
 import type { TestClient } from '../support/router-clients.js';
 
@@ -24,18 +34,12 @@ describe('meta API (driven by WampClient sessions)', () => {
     await router.close();
   });
 
-  async function join(authid: keyof typeof PRINCIPALS): Promise<TestClient & { id: number }> {
+  async function join(authid: keyof typeof PRINCIPALS): Promise<TestClient & { id: number; session: WampSession }> {
     const c = connectClient(router, { authid, ticket: PRINCIPALS[authid].ticket });
     clients.push(c);
     const session = await firstKeeping(c.client.session$);
-    return { ...c, id: session.id };
+    return { ...c, id: session.id, session };
   }
-
-  const idle = (predicate: () => boolean): Promise<void> =>
-    new Promise((resolve) => {
-      const poll = (): void => (predicate() ? resolve() : void setImmediate(poll));
-      poll();
-    });
 
   describe('sessions', () => {
     it('counts, lists (with authrole filter) and describes sessions', async () => {
@@ -107,10 +111,12 @@ describe('meta API (driven by WampClient sessions)', () => {
       await settled(admin.client);
       const callee = await join('bob');
       const registration = callee.client.register('com.app.add', (args) => (args[0] as number) + (args[1] as number), { invoke: 'roundrobin' }).subscribe();
-      const exactId = await waitForValue(() => callValue(admin.client, 'wamp.registration.lookup', ['com.app.add']));
-      const prefix = await firstKeeping(callee.client.register('com.app', () => 'prefix', { match: 'prefix' }));
+      // The meta events say when the registration exists.
       expect(await events.next()).toBe('on_create');
       expect(await events.next()).toBe('on_register');
+      const exactId = await callValue(admin.client, 'wamp.registration.lookup', ['com.app.add']);
+      expect(exactId).toEqual(jasmine.any(Number));
+      const prefix = await firstKeeping(callee.client.register('com.app', () => 'prefix', { match: 'prefix' }));
       expect(await callValue(admin.client, 'wamp.registration.list')).toEqual({ exact: [exactId], prefix: [prefix.id], wildcard: [] });
       expect(await callValue(admin.client, 'wamp.registration.lookup', ['com.app', { match: 'prefix' }])).toBe(prefix.id);
       expect(await callValue(admin.client, 'wamp.registration.lookup', ['com.nothing'])).toBeNull();
@@ -130,12 +136,15 @@ describe('meta API (driven by WampClient sessions)', () => {
     it('revokes a callee with remove_callee: UNREGISTERED with request 0, and the registration is gone', async () => {
       const admin = await join('alice');
       const callee = await join('bob');
-      let completed = false;
+      let complete: () => void = () => undefined;
+      const completed = new Promise<void>((resolve) => (complete = resolve));
+      const unregistered = firstKeeping(callee.session.messages$.pipe(filter((m: WampMessage) => m.name === 'UNREGISTERED')));
       const reg = await new Promise<{ id: number }>((resolve, reject) =>
-        callee.client.register('com.app.p', () => 1).subscribe({ next: resolve, error: reject, complete: () => (completed = true) }),
+        callee.client.register('com.app.p', () => 1).subscribe({ next: resolve, error: reject, complete }),
       );
       await callValue(admin.client, 'wamp.registration.remove_callee', [reg.id, callee.id, 'com.app.revoked']);
-      await idle(() => completed);
+      await completed;
+      expect((await unregistered).toArray()).toEqual([67, 0, { registration: reg.id, reason: 'com.app.revoked' }]);
       expect(router.realm('realm1')!.registrations.size).toBe(0);
       const error = await lastValueFrom(admin.client.call('com.app.p')).catch((e: unknown) => e);
       expect((error as WampError).uri).toBe('wamp.error.no_such_procedure');
@@ -181,13 +190,23 @@ describe('meta API (driven by WampClient sessions)', () => {
     it('revokes a subscriber with remove_subscriber: its Observable completes and no event reaches it', async () => {
       const admin = await join('alice');
       const user = await join('bob');
-      let completed = false;
-      user.client.subscribe('com.app.topic').subscribe({ complete: () => (completed = true) });
+      let complete: () => void = () => undefined;
+      const completed = new Promise<void>((resolve) => (complete = resolve));
+      const received: unknown[][] = [];
+      user.session.messages$.pipe(filter((m: WampMessage) => m.name === 'EVENT')).subscribe((m) => received.push(m.toArray()));
+      user.client.subscribe('com.app.topic').subscribe({ complete });
       await settled(user.client);
       const id = (await callValue(admin.client, 'wamp.subscription.lookup', ['com.app.topic'])) as number;
       await callValue(admin.client, 'wamp.subscription.remove_subscriber', [id, user.id]);
-      await idle(() => completed);
+      await completed;
       expect(router.realm('realm1')!.subscriptions.size).toBe(0);
+      // A later publication to the topic does not reach it; one to a topic it still has does, after it.
+      const other = collect<WampEvent>(user.client.subscribe('com.app.other'));
+      await settled(user.client);
+      await lastValueFrom(admin.client.publish('com.app.topic', ['revoked'], {}, { acknowledge: true }));
+      await lastValueFrom(admin.client.publish('com.app.other', ['still'], {}, { acknowledge: true }));
+      expect((await other.next()).args).toEqual(['still']);
+      expect(received.map((m) => m[4])).toEqual([['still']]);
     });
   });
 
@@ -224,7 +243,7 @@ describe('meta API (driven by WampClient sessions)', () => {
         await settled(watcher.client);
         const user = await join('bob');
         await callValue(user.client, 'wamp.session.add_testament', ['com.app.testament', ['gone', 1], { who: 'bob' }]);
-        await callValue(user.client, 'wamp.session.add_testament', ['com.app.testament', ['detached'], {}], { scope: 'detached' }).catch(() => undefined);
+        await callValue(user.client, 'wamp.session.add_testament', ['com.app.testament', ['detached'], {}], { scope: 'detached' });
         if (how === 'cut') user.cut();
         else await user.client.close();
         const first = await wills.next();
@@ -250,9 +269,189 @@ describe('meta API (driven by WampClient sessions)', () => {
   });
 });
 
-async function waitForValue<T>(read: () => Promise<T>): Promise<T> {
-  for (;;) {
-    const value = await read();
-    if (value !== null && value !== undefined) return value;
-  }
-}
+describe('meta stage', () => {
+  let a: StageSession;
+  let b: StageSession;
+  let c: StageSession;
+  let sessions: Map<number, RealmSession>;
+  let subscriptions: SubscriptionStore;
+  let registrations: RegistrationStore;
+  let input: Subject<Routed>;
+  let out: string[];
+  let logger: RecordingLogger;
+  let request: number;
+  beforeEach(() => {
+    a = new StageSession('a', 1, 'alice', 'admin');
+    // b announces revocation; c does not.
+    b = new StageSession('b', 2, 'bob', 'user', { subscriber: { features: { subscription_revocation: true } }, callee: { features: { registration_revocation: true } }, caller: {}, publisher: {} });
+    c = new StageSession('c', 3, 'carol', 'user', { subscriber: {}, publisher: {}, caller: {}, callee: {} });
+    sessions = new Map<number, RealmSession>([a, b, c].map((s) => [s.id, s]));
+    subscriptions = new SubscriptionStore();
+    registrations = new RegistrationStore();
+    const history = new EventHistory([{ uri: 'com.h', limit: 2 }]);
+    logger = new RecordingLogger();
+    input = new Subject<Routed>();
+    out = [];
+    request = 0;
+    input.pipe(meta({ realm: { name: 'realm1', sessions, subscriptions, registrations, history }, logger }), map(summarize)).subscribe((x) => out.push(x));
+  });
+  /** Calls a meta procedure as `who`; returns what the stage emitted for it. */
+  const call = (who: StageSession, procedure: string, args: unknown[] = [], kwargs: Record<string, unknown> = {}): string[] => {
+    out.length = 0;
+    input.next(from(who, 'CALL', { Request: ++request, Options: {}, Procedure: procedure, Arguments: args, ArgumentsKw: kwargs }));
+    return [...out];
+  };
+  const subscribe = (who: StageSession, topic: string, match: 'exact' | 'prefix' = 'exact') => subscriptions.subscribe(who, topic, match).subscription.id;
+
+  it('refuses bad arguments with wamp.error.invalid_argument, saying which', () => {
+    const id = subscribe(b, 'com.x');
+    const { registration } = registrations.add({ session: b, discloseCaller: false }, 'com.p', 'exact', 'single');
+    const refusals: Array<[string, unknown[], Record<string, unknown>, string]> = [
+      ['wamp.session.kill', ['x'], {}, 'session must be an ID'],
+      ['wamp.session.add_testament', [5], {}, 'topic must be a string'],
+      ['wamp.registration.get', ['x'], {}, 'registration must be an ID'],
+      ['wamp.registration.lookup', [5], {}, 'procedure must be a string'],
+      ['wamp.registration.remove_callee', [registration.id, 'x'], {}, 'callee must be an ID'],
+      ['wamp.subscription.match', [5], {}, 'topic must be a string'],
+      ['wamp.session.get', ['x'], {}, 'session must be an ID'],
+      ['wamp.session.get', [1.5], {}, 'session must be an ID'],
+      ['wamp.session.count', ['user'], {}, 'filter_authroles must be a list of strings'],
+      ['wamp.session.kill_by_authid', [5], {}, 'authid must be a string'],
+      ['wamp.session.kill_by_authrole', [], {}, 'authrole must be a string'],
+      ['wamp.session.add_testament', ['com.t', 'x'], {}, 'args must be a list'],
+      ['wamp.session.add_testament', ['com.t', [], []], {}, 'kwargs must be a dictionary'],
+      ['wamp.session.add_testament', ['com.t'], { scope: 'forever' }, 'scope must be destroyed or detached'],
+      ['wamp.session.flush_testaments', [], { scope: 'forever' }, 'scope must be destroyed or detached'],
+      ['wamp.registration.lookup', ['com.p', { match: 'regex' }], {}, 'match must be exact, prefix or wildcard'],
+      ['wamp.registration.match', [7], {}, 'procedure must be a string'],
+      ['wamp.subscription.lookup', [7], {}, 'topic must be a string'],
+      ['wamp.subscription.get', ['x'], {}, 'subscription must be an ID'],
+      ['wamp.subscription.remove_subscriber', [id, 'x'], {}, 'subscriber must be an ID'],
+      ['wamp.subscription.get_events', [id, 0], {}, 'limit must be a positive integer'],
+      ['wamp.subscription.get_events', [id, 1.5], {}, 'limit must be a positive integer'],
+      ['wamp.subscription.get_events', [id, '2'], {}, 'limit must be a positive integer'],
+    ];
+    for (const [procedure, args, kwargs, why] of refusals) {
+      expect(call(a, procedure, args, kwargs)).withContext(procedure).toEqual([`a <- ERROR #${request} wamp.error.invalid_argument [${JSON.stringify(why)}] {}`]);
+    }
+  });
+
+  it('refuses unknown procedures, sessions, registrations and subscriptions, and invalid testament topics', () => {
+    const sub = subscribe(b, 'com.x');
+    const { registration } = registrations.add({ session: b, discloseCaller: false }, 'com.p', 'exact', 'single');
+    expect(call(a, 'wamp.nothing')).toEqual([`a <- ERROR #1 wamp.error.no_such_procedure ["no procedure 'wamp.nothing'"]`]);
+    expect(call(a, 'wamp.session.get', [99])).toEqual([`a <- ERROR #2 wamp.error.no_such_session ["no session 99 in realm 'realm1'"] {}`]);
+    expect(call(a, 'wamp.session.kill', [1])).toEqual([`a <- ERROR #3 wamp.error.no_such_session ["a session cannot kill itself; use GOODBYE"] {}`]);
+    expect(call(a, 'wamp.registration.get', [99])).toEqual([`a <- ERROR #4 wamp.error.no_such_registration ["no registration 99"] {}`]);
+    expect(call(a, 'wamp.registration.remove_callee', [registration.id, 3])).toEqual([
+      `a <- ERROR #5 wamp.error.no_such_session ["session 3 is not a callee of registration ${registration.id}"] {}`,
+    ]);
+    expect(call(a, 'wamp.subscription.get', [99])).toEqual([`a <- ERROR #6 wamp.error.no_such_subscription ["no subscription 99"] {}`]);
+    expect(call(a, 'wamp.subscription.remove_subscriber', [sub, 3])).toEqual([`a <- ERROR #7 wamp.error.no_such_session ["session 3 is not subscribed to ${sub}"] {}`]);
+    expect(call(a, 'wamp.subscription.get_events', [sub])).toEqual([`a <- ERROR #8 wamp.error.feature_not_supported ["no event history is kept for 'com.x' (exact)"] {}`]);
+    expect(call(a, 'wamp.session.add_testament', ['com..t'])).toEqual([`a <- ERROR #9 wamp.error.invalid_uri ["invalid topic 'com..t'"] {}`]);
+  });
+
+  it('answers with one result, or none for a procedure that returns nothing', () => {
+    expect(call(a, 'wamp.session.count')).toEqual(['a <- RESULT #1 [3]']);
+    expect(call(a, 'wamp.session.count', [null])).toEqual(['a <- RESULT #2 [3]']);
+    expect(call(a, 'wamp.session.count', [['user']])).toEqual(['a <- RESULT #3 [2]']);
+    expect(call(a, 'wamp.session.list', [['admin']])).toEqual(['a <- RESULT #4 [[1]]']);
+    expect(call(a, 'wamp.session.get', [2])).toEqual(['a <- RESULT #5 [{"session":2,"authid":"bob","authrole":"user","authmethod":"anonymous","authprovider":"static","realm":"realm1"}]']);
+    expect(call(a, 'wamp.session.kill', [2])).toEqual(['a <- RESULT #6 []']);
+    expect(call(a, 'wamp.registration.lookup', ['com.p'])).toEqual(['a <- RESULT #7 [null]']);
+    expect(call(a, 'wamp.registration.match', ['com.p'])).toEqual(['a <- RESULT #8 [null]']);
+    expect(call(a, 'wamp.subscription.lookup', ['com.p', { match: 'exact' }])).toEqual(['a <- RESULT #9 [null]']);
+  });
+
+  it('kills with the reason and message asked for, a valid reason only, and never the caller', () => {
+    call(a, 'wamp.session.kill', [2], { reason: 'com.app.kicked', message: 'bye' });
+    expect([b.direct, b.explanations]).toEqual([['GOODBYE com.app.kicked'], ['bye']]);
+    call(a, 'wamp.session.kill', [3], { reason: 'not a uri', message: 7 });
+    expect([c.direct, c.explanations]).toEqual([['GOODBYE wamp.close.killed'], []]);
+    expect(call(b, 'wamp.session.kill_by_authid', ['bob'])).toEqual(['b <- RESULT #3 [[]]']);
+    expect(call(b, 'wamp.session.kill_by_authrole', ['user'])).toEqual(['b <- RESULT #4 [1]']);
+    expect(call(b, 'wamp.session.kill_all')).toEqual(['b <- RESULT #5 [2]']);
+    expect(a.direct).toEqual(['GOODBYE wamp.close.killed']);
+  });
+
+  it('revokes with UNSUBSCRIBED / UNREGISTERED request 0 only a session that announced revocation, and says why', () => {
+    const events: string[] = [];
+    subscribe(a, 'wamp.', 'prefix');
+    const forB = subscribe(b, 'com.x');
+    subscribe(c, 'com.x');
+    const { registration } = registrations.add({ session: c, discloseCaller: false }, 'com.p', 'exact', 'single');
+    registrations.add({ session: b, discloseCaller: false }, 'com.q', 'exact', 'single');
+    const q = registrations.lookup('com.q', 'exact')!.id;
+    // A registration b shares with c: revoking b leaves it in place (no on_delete).
+    registrations.add({ session: b, discloseCaller: false }, 'com.s', 'exact', 'roundrobin');
+    registrations.add({ session: c, discloseCaller: false }, 'com.s', 'exact', 'roundrobin');
+    const shared = registrations.lookup('com.s', 'exact')!.id;
+    const kept = (x: string[]) => x.filter((e) => !e.startsWith('a <- RESULT'));
+    events.push(...kept(call(a, 'wamp.subscription.remove_subscriber', [forB, 3])));
+    events.push(...kept(call(a, 'wamp.subscription.remove_subscriber', [forB, 2], { reason: 'com.app.gone' })));
+    events.push(...kept(call(a, 'wamp.registration.remove_callee', [registration.id, 3, 'not a uri'])));
+    events.push(...kept(call(a, 'wamp.registration.remove_callee', [q, 2])));
+    events.push(...kept(call(a, 'wamp.registration.remove_callee', [shared, 2], { reason: 'com.app.moved' })));
+    const meta = (args: string, topic: string) => `[a] <- EVENT ${args} {"topic":"wamp.${topic}"}`;
+    expect(events).toEqual([
+      meta(`[3,${forB}]`, 'subscription.on_unsubscribe'),
+      `b <- UNSUBSCRIBED #0 {"subscription":${forB},"reason":"com.app.gone"}`,
+      meta(`[2,${forB}]`, 'subscription.on_unsubscribe'),
+      meta(`[2,${forB}]`, 'subscription.on_delete'),
+      meta(`[3,${registration.id}]`, 'registration.on_unregister'),
+      meta(`[3,${registration.id}]`, 'registration.on_delete'),
+      `b <- UNREGISTERED #0 {"registration":${q},"reason":"wamp.error.revoked"}`,
+      meta(`[2,${q}]`, 'registration.on_unregister'),
+      meta(`[2,${q}]`, 'registration.on_delete'),
+      `b <- UNREGISTERED #0 {"registration":${shared},"reason":"com.app.moved"}`,
+      meta(`[2,${shared}]`, 'registration.on_unregister'),
+    ]);
+    expect(subscriptions.size).toBe(1);
+    expect(registrations.size).toBe(1);
+  });
+
+  it('publishes testaments when their session leaves, to whom their options allow, unless flushed', () => {
+    subscribe(a, 'com.will');
+    subscribe(b, 'com.will');
+    call(c, 'wamp.session.add_testament', ['com.will', [1], { k: 1 }], { publish_options: { exclude: [2] } });
+    call(c, 'wamp.session.add_testament', ['com.will', null, null], { scope: 'detached' });
+    call(c, 'wamp.session.add_testament', ['com.will', ['flushed']], { scope: 'detached' });
+    expect(call(c, 'wamp.session.flush_testaments', [], { scope: 'detached' })).toEqual(['c <- RESULT #4 [2]']);
+    call(c, 'wamp.session.add_testament', ['com.will', ['late']], { scope: 'detached' });
+    out.length = 0;
+    input.next({ kind: 'left', session: c, reason: 'wamp.close.normal' });
+    expect(out).toEqual(['left c', '[a,b] <- EVENT ["late"]', '[a] <- EVENT [1] {"k":1}']);
+    out.length = 0;
+    input.next({ kind: 'left', session: c, reason: 'wamp.close.normal' });
+    expect(out).toEqual(['left c']);
+  });
+
+  it('turns joins, leaves and other stages\' notices into wamp.* events', () => {
+    subscribe(a, 'wamp.', 'prefix');
+    input.next({ kind: 'joined', session: b });
+    input.next({ kind: 'left', session: b, reason: 'transport.closed' });
+    input.next({ kind: 'meta', topic: 'wamp.subscription.on_create', args: [2, { id: 5 }], session: b });
+    input.next(from(b, 'PUBLISH', { Request: 1, Options: {}, Topic: 'com.x' }));
+    expect(out).toEqual([
+      'joined b',
+      '[a] <- EVENT [{"session":2,"authid":"bob","authrole":"user","authmethod":"anonymous","authprovider":"static","realm":"realm1"}] {"topic":"wamp.session.on_join"}',
+      'left b',
+      '[a] <- EVENT [2,"bob","user"] {"reason":"transport.closed"} {"topic":"wamp.session.on_leave"}',
+      '[a] <- EVENT [2,{"id":5}] {"topic":"wamp.subscription.on_create"}',
+      'b -> PUBLISH',
+    ]);
+  });
+
+  it('ends with ABORT the session whose CALL made it fail, logging the stage', () => {
+    sessions.set(4, {} as RealmSession); // a broken session entry: describing it fails
+    Object.defineProperty(sessions.get(4), 'authrole', {
+      get: () => {
+        throw new Error('boom');
+      },
+    });
+    call(a, 'wamp.session.count', [['user']]);
+    expect(logger.named('stage_failure').map((l) => l.fields)).toEqual([{ stage: 'meta', kind: 'in', error: 'boom' }]);
+    expect(a.direct).toEqual(['ABORT wamp.error.runtime_error']);
+  });
+});

@@ -1,6 +1,7 @@
 import { encode as msgpackEncode } from '@msgpack/msgpack';
 import { encode as cborEncode } from 'cborg';
 import fc from 'fast-check';
+import { expectProperty } from '../support/property-check.js';
 import { ProtocolViolation } from '../../src/protocol/errors.js';
 import { MESSAGE_TABLE } from '../../src/protocol/message-table.js';
 import type { WampMessage } from '../../src/protocol/message.js';
@@ -87,15 +88,15 @@ describe('decoders under random and mutated input', () => {
   for (const serializer of [new JsonSerializer(), new MsgpackSerializer(), new CborSerializer()]) {
     describe(serializer.id, () => {
       it('takes random bytes', () => {
-        fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => check(serializer, bytes)), { numRuns: RUNS });
+        expectProperty(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => check(serializer, bytes)), { numRuns: RUNS });
       });
 
       it('takes random message-shaped values', () => {
-        fc.assert(fc.property(messageLike, (array) => check(serializer, bytesOf(serializer, array))), { numRuns: RUNS });
+        expectProperty(fc.property(messageLike, (array) => check(serializer, bytesOf(serializer, array))), { numRuns: RUNS });
       });
 
       it('takes mutated encodings of message-shaped values', () => {
-        fc.assert(
+        expectProperty(
           fc.property(messageLike, mutation, (array, m) => {
             const frame = bytesOf(serializer, array);
             const bytes = typeof frame === 'string' ? new TextEncoder().encode(frame) : frame;
@@ -106,7 +107,7 @@ describe('decoders under random and mutated input', () => {
       });
 
       it('takes random text', () => {
-        fc.assert(fc.property(fc.string({ maxLength: 40 }), (text) => check(serializer, serializer.binary ? new TextEncoder().encode(text) : text)), {
+        expectProperty(fc.property(fc.string({ maxLength: 40 }), (text) => check(serializer, serializer.binary ? new TextEncoder().encode(text) : text)), {
           numRuns: RUNS,
         });
       });

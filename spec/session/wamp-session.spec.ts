@@ -1,4 +1,4 @@
-import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { firstValueFrom, lastValueFrom, Observable, of, throwError, toArray } from 'rxjs';
 import type { ClientAuthMethod } from '../../src/client/auth/auth-method.js';
 import { ProtocolViolation, WampError } from '../../src/protocol/errors.js';
 import { SessionClosedError } from '../../src/session/session-errors.js';
@@ -32,6 +32,25 @@ describe('WampSession handshake', () => {
     const roles = (hello[2] as Dict)['roles'] as Dict;
     expect(Object.keys(roles).sort()).toEqual(['callee', 'caller', 'publisher', 'subscriber']);
     expect(((roles['caller'] as Dict)['features'] as Dict)['call_canceling']).toBeTrue();
+    // Exactly the features src/session implements: a router relies on each one it reads here.
+    expect(roles).toEqual({
+      publisher: { features: { publisher_identification: true, subscriber_blackwhite_listing: true, publisher_exclusion: true, payload_passthru_mode: true } },
+      subscriber: { features: { publisher_identification: true, pattern_based_subscription: true, subscription_revocation: true, event_retention: true, payload_passthru_mode: true } },
+      caller: { features: { caller_identification: true, call_canceling: true, call_timeout: true, progressive_call_results: true, progressive_call_invocations: true, payload_passthru_mode: true } },
+      callee: {
+        features: {
+          caller_identification: true,
+          pattern_based_registration: true,
+          shared_registration: true,
+          call_canceling: true,
+          progressive_call_results: true,
+          progressive_call_invocations: true,
+          registration_revocation: true,
+          payload_passthru_mode: true,
+        },
+      },
+    });
+    expect((hello[2] as Dict)['agent']).toMatch(/^rxwamp-\d/);
     expect(t.session?.state).toBe('established');
     expect(t.session?.id).toBe(1);
     expect(t.session?.details['authrole']).toBe('anonymous');
@@ -70,6 +89,33 @@ describe('WampSession handshake', () => {
     const error = await firstValueFrom(WampSession.connect(transport, { realm: 'r', authmethods: [method] })).catch((e: unknown) => e);
     expect((error as WampError).uri).toBe('wamp.error.authentication_failed');
     expect(router.receivedNamed('ABORT')[0]![2]).toBe('wamp.error.authentication_failed');
+    const text = 'wampcra could not answer the challenge: no key';
+    expect([(error as WampError).args, (error as WampError).details]).toEqual([[text], { message: text }]);
+    expect(router.receivedNamed('ABORT')).toEqual([[3, { message: text }, 'wamp.error.authentication_failed']]);
+  });
+
+  it('picks the auth method the CHALLENGE names among several, and aborts a CHALLENGE for one it did not offer', async () => {
+    const { transport, router } = scriptedConnection();
+    const ticket: ClientAuthMethod = { method: 'ticket', respond: async () => ({ signature: 'ticket-sig' }) };
+    const cra: ClientAuthMethod = { method: 'wampcra', respond: async () => ({ signature: 'cra-sig', extra: { e: 1 } }) };
+    router.on('HELLO', () => [[4, 'wampcra', {}]]);
+    router.on('AUTHENTICATE', (m, r) => [[2, r.sessionId, { roles: r.roles }]]);
+    await firstValueFrom(WampSession.connect(transport, { realm: 'r', authmethods: [ticket, cra] }));
+    expect(router.receivedNamed('AUTHENTICATE')).toEqual([[5, 'cra-sig', { e: 1 }]]);
+    const other = scriptedConnection();
+    other.router.on('HELLO', () => [[4, 'cryptosign', {}]]);
+    const error = await firstValueFrom(WampSession.connect(other.transport, { realm: 'r', authmethods: [ticket] })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProtocolViolation);
+    expect(other.router.receivedNamed('ABORT')).toEqual([[3, { message: 'CHALLENGE for authmethod cryptosign, which the client did not offer' }, 'wamp.error.protocol_violation']]);
+  });
+
+  it('treats role messages before WELCOME as a protocol violation, also while authenticating', async () => {
+    const { transport, router } = scriptedConnection();
+    const slow: ClientAuthMethod = { method: 'ticket', respond: () => new Promise(() => undefined) };
+    router.on('HELLO', () => [[4, 'ticket', {}], [36, 1, 2, {}]]);
+    const error = await firstValueFrom(WampSession.connect(transport, { realm: 'r', authmethods: [slow] })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProtocolViolation);
+    expect(router.receivedNamed('ABORT')).toEqual([[3, { message: 'EVENT before the session was established' }, 'wamp.error.protocol_violation']]);
   });
 
   it('close() sends GOODBYE, waits for the reply, completes and closes the transport', async () => {
@@ -86,6 +132,27 @@ describe('WampSession handshake', () => {
     t.router.send([6, { message: 'shutting down' }, 'wamp.close.system_shutdown']);
     expect(t.router.receivedNamed('GOODBYE')).toEqual([[6, {}, 'wamp.close.goodbye_and_out']]);
     expect(t.ended).toEqual({ complete: true });
+  });
+
+  it("ends pending calls with the router's GOODBYE reason and message, or a message of its own", () => {
+    for (const [details, text] of [
+      [{ message: 'shutting down' }, 'shutting down'],
+      [{}, 'the router closed the session (wamp.close.system_shutdown)'],
+    ] as const) {
+      const t = open();
+      let failure: unknown;
+      t.session!.call('p').subscribe({ error: (e: unknown) => (failure = e) });
+      t.router.send([6, details, 'wamp.close.system_shutdown']);
+      expect(failure).toBeInstanceOf(SessionClosedError);
+      expect([(failure as WampError).uri, (failure as WampError).args]).toEqual(['wamp.close.system_shutdown', [text]]);
+      expect(t.router.closed).toBeTrue();
+    }
+  });
+
+  it('close() with a message says it in GOODBYE.Details', async () => {
+    const t = open();
+    await t.session!.close('wamp.close.close_realm', 'leaving');
+    expect(t.router.receivedNamed('GOODBYE')).toEqual([[6, { message: 'leaving' }, 'wamp.close.close_realm']]);
   });
 
   it('errors with a SessionClosedError (network_failure) when the transport drops', () => {
@@ -123,34 +190,366 @@ describe('WampSession handshake', () => {
   });
 });
 
+describe('WampSession subscriber', () => {
+  it('hands each event its concrete topic, publisher and publication, and the subscribed topic when the router names none', async () => {
+    const t = scriptedConnection();
+    t.router.on('SUBSCRIBE', (m) => [
+      [33, m[1], 5],
+      [36, 5, 9, { topic: 'com.a.b', publisher: 77 }, ['x'], { k: 1 }],
+      [36, 5, 10, {}, ['y']],
+    ]);
+    const session = await connected(t.transport, { realm: 'r' });
+    const events: unknown[] = [];
+    session.subscribe('com.a', { match: 'prefix' }).subscribe((e) => events.push(e));
+    expect(events).toEqual([
+      { args: ['x'], kwargs: { k: 1 }, details: { topic: 'com.a.b', publisher: 77 }, topic: 'com.a.b', publisher: 77, publication: 9 },
+      { args: ['y'], kwargs: {}, details: {}, topic: 'com.a', publication: 10 },
+    ]);
+  });
+});
+
+describe('WampSession callee', () => {
+  async function callee(handler: Parameters<WampSession['register']>[1]) {
+    const t = scriptedConnection();
+    t.router.on('REGISTER', (m) => [[65, m[1], 7]]);
+    const session = await connected(t.transport, { realm: 'r' });
+    session.register('p', handler).subscribe();
+    return t.router;
+  }
+
+  it('answers a throwing handler with wamp.error.runtime_error and its message, and a failing stream likewise', async () => {
+    const router = await callee((args) => {
+      if (args[0] === 'throw') throw new Error('bad input');
+      return throwError(() => new Error('stream broke'));
+    });
+    router.send([68, 1, 7, {}, ['throw']]);
+    router.send([68, 2, 7, {}, ['stream']]);
+    expect(router.receivedNamed('ERROR')).toEqual([
+      [8, 68, 1, {}, 'wamp.error.runtime_error', ['bad input']],
+      [8, 68, 2, {}, 'wamp.error.runtime_error', ['stream broke']],
+    ]);
+  });
+
+  it('sends each value but the last as progress to a caller that takes progress, and the last as the result', async () => {
+    const router = await callee(() => of(1, 2, 3));
+    router.send([68, 1, 7, { receive_progress: true }, []]);
+    router.send([68, 2, 7, {}, []]);
+    expect(router.receivedNamed('YIELD')).toEqual([
+      [70, 1, { progress: true }, [1]],
+      [70, 1, { progress: true }, [2]],
+      [70, 1, {}, [3]],
+      [70, 2, {}, [3]],
+    ]);
+  });
+
+  it('stops a running handler on INTERRUPT, answering wamp.error.canceled unless the mode is killnowait', async () => {
+    let stopped = 0;
+    const router = await callee(() => new Observable<number>(() => () => stopped++));
+    router.send([68, 1, 7, {}, []]);
+    router.send([68, 2, 7, {}, []]);
+    router.send([69, 1, { mode: 'kill' }]);
+    router.send([69, 2, { mode: 'killnowait' }]);
+    router.send([69, 2, { mode: 'kill' }]);
+    expect(stopped).toBe(2);
+    expect(router.receivedNamed('ERROR')).toEqual([[8, 68, 1, {}, 'wamp.error.canceled']]);
+  });
+});
+
+describe('WampSession caller and publisher', () => {
+  it('cancels a call its subscriber leaves with CANCEL killnowait, or the cancelMode asked for, and drops the late answer', async () => {
+    const t = scriptedConnection();
+    const session = await connected(t.transport, { realm: 'r' });
+    session.call('p').subscribe().unsubscribe();
+    session.call('p', [], {}, { cancelMode: 'kill' }).subscribe().unsubscribe();
+    expect(t.router.receivedNamed('CANCEL')).toEqual([
+      [49, 1, { mode: 'killnowait' }],
+      [49, 2, { mode: 'kill' }],
+    ]);
+    // cancelMode is the client's own option: it never goes on the wire.
+    expect(t.router.receivedNamed('CALL').map((m) => m[2])).toEqual([{}, {}]);
+    const pending = session.call('p').subscribe();
+    expect(session.internalSize()).withContext('one pending call and two abandoned').toBe(3);
+    pending.unsubscribe();
+    t.router.send([49 + 1, 3, {}, ['late too']]);
+    t.router.send([8, 48, 1, {}, 'wamp.error.canceled']);
+    t.router.send([50, 2, {}, ['late']]);
+    expect(t.router.receivedNamed('ABORT')).toEqual([]);
+    expect(session.internalSize()).toBe(0);
+  });
+
+  it('sends no CANCEL to a router without call canceling', async () => {
+    const t = scriptedConnection();
+    t.router.roles = { broker: {}, dealer: {} };
+    const session = await connected(t.transport, { realm: 'r' });
+    session.call('p').subscribe().unsubscribe();
+    expect(t.router.receivedNamed('CANCEL')).toEqual([]);
+  });
+
+  it('fails a call whose Observable arguments fail', async () => {
+    const t = scriptedConnection();
+    const session = await connected(t.transport, { realm: 'r' });
+    const error = await lastValueFrom(session.call('p', throwError(() => new Error('no more chunks')))).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('no more chunks');
+  });
+
+  it('drops a late PUBLISHED for a publication its subscriber left, passes an ERROR on, and fails the pending ones when the session ends', async () => {
+    const t = scriptedConnection();
+    t.router.on('PUBLISH', () => []); // the spec answers by hand
+    const session = await connected(t.transport, { realm: 'r' });
+    const left = session.publish('t', [], {}, { acknowledge: true }).subscribe();
+    const [published] = t.router.receivedNamed('PUBLISH');
+    expect(published).toEqual([16, jasmine.any(Number), { acknowledge: true }, 't']);
+    expect(session.internalSize()).withContext('one awaited acknowledgement').toBe(1);
+    left.unsubscribe();
+    expect(session.internalSize()).withContext('one abandoned acknowledgement').toBe(1);
+    t.router.send([17, published![1], 5]);
+    expect(t.router.receivedNamed('ABORT')).toEqual([]);
+    const refused = lastValueFrom(session.publish('t', [], {}, { acknowledge: true })).catch((e: unknown) => e);
+    t.router.send([8, 16, t.router.receivedNamed('PUBLISH')[1]![1], {}, 'wamp.error.not_authorized', ['no']]);
+    expect([((await refused) as WampError).uri, ((await refused) as WampError).args]).toEqual(['wamp.error.not_authorized', ['no']]);
+    const pending = lastValueFrom(session.publish('t', [], {}, { acknowledge: true })).catch((e: unknown) => e);
+    t.router.drop();
+    expect(((await pending) as WampError).uri).toBe('wamp.error.network_failure');
+    expect(session.internalSize()).toBe(0);
+  });
+});
+
+describe('WampSession ending', () => {
+  it('refuses requests while closing and once closed, saying so', async () => {
+    const t = scriptedConnection();
+    t.router.on('GOODBYE', () => []); // the router takes its time to answer
+    const session = await connected(t.transport, { realm: 'r' });
+    void session.close();
+    const closing = await lastValueFrom(session.call('p')).catch((e: unknown) => e);
+    expect([(closing as WampError).uri, (closing as WampError).args]).toEqual(['wamp.error.unavailable', ['the session is closing']]);
+    t.router.send([6, {}, 'wamp.close.goodbye_and_out']);
+    const closed = await lastValueFrom(session.publish('t')).catch((e: unknown) => e);
+    expect([(closed as WampError).uri, (closed as WampError).args]).toEqual(['wamp.error.unavailable', ['the session is closed']]);
+  });
+
+  it('completes messages$ on a clean close and errors it when the connection is lost', async () => {
+    const ends: string[] = [];
+    for (const how of ['close', 'drop'] as const) {
+      const t = scriptedConnection();
+      const session = await connected(t.transport, { realm: 'r' });
+      session.messages$.subscribe({ complete: () => ends.push(`${how}: complete`), error: (e: unknown) => ends.push(`${how}: ${(e as WampError).uri} ${String((e as WampError).args[0])}`) });
+      if (how === 'close') await session.close();
+      else t.router.drop();
+    }
+    expect(ends).toEqual(['close: complete', 'drop: wamp.error.network_failure the connection failed: peer closed the connection: router dropped the connection']);
+  });
+
+  it('disposes the session when its connect Observable is unsubscribed: pending requests fail and the transport closes', () => {
+    const { transport, router } = scriptedConnection();
+    let session: WampSession | undefined;
+    const lifecycle = WampSession.connect(transport, { realm: 'r' }).subscribe((s) => (session = s));
+    let failure: unknown;
+    session!.call('p').subscribe({ error: (e: unknown) => (failure = e) });
+    lifecycle.unsubscribe();
+    expect([(failure as WampError).uri, (failure as WampError).args]).toEqual(['wamp.error.network_failure', ['the session was disposed']]);
+    expect(session!.state).toBe('closed');
+    expect(router.closed).toBeTrue();
+  });
+
+  it('reads the router roles from WELCOME, and none when WELCOME has none', async () => {
+    const t = scriptedConnection();
+    t.router.on('HELLO', () => [[2, 1, { authrole: 'anonymous' }]]);
+    const session = await connected(t.transport, { realm: 'r', requireRouterFeatures: false });
+    expect(session.routerRoles).toEqual({});
+    const u = scriptedConnection();
+    u.router.roles = { broker: { features: { x: true } } };
+    expect((await connected(u.transport, { realm: 'r' })).routerRoles).toEqual({ broker: { features: { x: true } } });
+  });
+});
+
+describe('WampSession subscriptions shared by the router', () => {
+  async function withHeldAnswers() {
+    const t = scriptedConnection();
+    t.router.on('SUBSCRIBE', () => []); // answered by hand
+    t.router.on('UNSUBSCRIBE', () => []);
+    const session = await connected(t.transport, { realm: 'r' });
+    return { router: t.router, session };
+  }
+
+  it('unsubscribes only when the last local subscriber of a router subscription leaves, and drops events while it drains', async () => {
+    const { router, session } = await withHeldAnswers();
+    const ends: string[] = [];
+    // Different options: two SUBSCRIBEs, which the router answers with one subscription.
+    const first = session.subscribe('t').subscribe({ complete: () => ends.push('first') });
+    const second = session.subscribe('t', { get_retained: false }).subscribe({ complete: () => ends.push('second') });
+    const [s1, s2] = router.receivedNamed('SUBSCRIBE');
+    expect(session.internalSize()).withContext('two pending SUBSCRIBEs, two shared entries').toBe(4);
+    router.send([33, s1![1], 5]);
+    router.send([33, s2![1], 5]);
+    expect(session.internalSize()).withContext('one subscription, two shared entries').toBe(3);
+    first.unsubscribe();
+    expect(router.receivedNamed('UNSUBSCRIBE')).toEqual([]);
+    second.unsubscribe();
+    expect(router.receivedNamed('UNSUBSCRIBE')).toEqual([[34, jasmine.any(Number), 5]]);
+    expect(session.internalSize()).withContext('one UNSUBSCRIBE pending, one subscription draining').toBe(2);
+    router.send([36, 5, 1, {}, ['late']]);
+    expect(router.receivedNamed('ABORT')).toEqual([]);
+    expect(ends).toEqual([]);
+  });
+
+  it('unsubscribes a subscription its subscriber left before SUBSCRIBED, unless another subscriber holds it', async () => {
+    const { router, session } = await withHeldAnswers();
+    const kept = session.subscribe('t').subscribe();
+    session.subscribe('t', { get_retained: false }).subscribe().unsubscribe();
+    const [s1, s2] = router.receivedNamed('SUBSCRIBE');
+    router.send([33, s1![1], 5]);
+    router.send([33, s2![1], 5]);
+    expect(router.receivedNamed('UNSUBSCRIBE')).toEqual([]);
+    session.subscribe('u').subscribe().unsubscribe();
+    router.send([33, router.receivedNamed('SUBSCRIBE')[2]![1], 6]);
+    expect(router.receivedNamed('UNSUBSCRIBE')).toEqual([[34, jasmine.any(Number), 6]]);
+    kept.unsubscribe();
+  });
+
+  it('completes the subscribers of a subscription the router revoked', async () => {
+    const { router, session } = await withHeldAnswers();
+    const ends: string[] = [];
+    session.subscribe('t').subscribe({ complete: () => ends.push('t') });
+    session.subscribe('u').subscribe({ complete: () => ends.push('u') });
+    const [s1, s2] = router.receivedNamed('SUBSCRIBE');
+    router.send([33, s1![1], 5]);
+    router.send([33, s2![1], 6]);
+    router.send([35, 0, { subscription: 5, reason: 'wamp.error.revoked' }]);
+    expect(ends).toEqual(['t']);
+    expect(router.receivedNamed('UNSUBSCRIBE')).toEqual([]);
+  });
+
+  it('completes subscriptions on a clean close and errors them when the connection is lost', async () => {
+    const ends: string[] = [];
+    for (const how of ['close', 'drop'] as const) {
+      const t = scriptedConnection();
+      const session = await connected(t.transport, { realm: 'r' });
+      session.subscribe('t').subscribe({ complete: () => ends.push(`${how}: complete`), error: (e: unknown) => ends.push(`${how}: ${(e as WampError).uri}`) });
+      if (how === 'close') await session.close();
+      else t.router.drop();
+    }
+    expect(ends).toEqual(['close: complete', 'drop: wamp.error.network_failure']);
+  });
+});
+
+describe('WampSession registrations', () => {
+  async function withHeldAnswers(options: { checkRequestIds?: boolean; strict?: boolean } = {}) {
+    const t = scriptedConnection();
+    t.router.on('REGISTER', () => []); // answered by hand
+    t.router.on('UNREGISTER', () => []);
+    const session = await connected(t.transport, { realm: 'r', ...options });
+    return { router: t.router, session };
+  }
+
+  it('unregisters a registration its subscriber left before REGISTERED, and answers its late INVOCATION with no_such_registration', async () => {
+    const { router, session } = await withHeldAnswers();
+    session.register('p', () => 1).subscribe().unsubscribe();
+    router.send([65, router.receivedNamed('REGISTER')[0]![1], 7]);
+    expect(router.receivedNamed('UNREGISTER')).toEqual([[66, jasmine.any(Number), 7]]);
+    router.send([68, 1, 7, {}, []]);
+    expect(router.receivedNamed('ERROR')).toEqual([[8, 68, 1, {}, 'wamp.error.no_such_registration']]);
+    expect(router.receivedNamed('ABORT')).toEqual([]);
+  });
+
+  it('completes a registration the router revoked', async () => {
+    const { router, session } = await withHeldAnswers();
+    const ends: string[] = [];
+    session.register('p', () => 1).subscribe({ complete: () => ends.push('p') });
+    session.register('q', () => 1).subscribe({ complete: () => ends.push('q') });
+    const [r1, r2] = router.receivedNamed('REGISTER');
+    router.send([65, r1![1], 7]);
+    router.send([65, r2![1], 8]);
+    router.send([67, 0, { registration: 7, reason: 'wamp.error.revoked' }]);
+    expect(ends).toEqual(['p']);
+  });
+
+  it('with strict on, aborts an INVOCATION out of sequence or for a registration it never held, unless told not to check ids', async () => {
+    const { router, session } = await withHeldAnswers({ strict: true });
+    const ended: unknown[] = [];
+    session.register('p', () => 1).subscribe({ error: (e: unknown) => ended.push(e) });
+    router.send([65, router.receivedNamed('REGISTER')[0]![1], 7]);
+    router.send([68, 2, 7, {}, []]);
+    expect(ended.length).toBe(1);
+    expect(router.receivedNamed('ABORT')).toEqual([[3, { message: 'INVOCATION request 2 is out of sequence (expected 1)' }, 'wamp.error.protocol_violation']]);
+    const lax = await withHeldAnswers({ strict: true, checkRequestIds: false });
+    lax.session.register('p', () => 1).subscribe({ error: (e: unknown) => ended.push(e) });
+    lax.router.send([65, lax.router.receivedNamed('REGISTER')[0]![1], 7]);
+    lax.router.send([68, 2, 7, {}, []]);
+    expect(lax.router.receivedNamed('YIELD')).toEqual([[70, 2, {}, [1]]]);
+    lax.router.send([68, 3, 99, {}, []]);
+    expect(lax.router.receivedNamed('ABORT')).toEqual([[3, { message: 'INVOCATION for registration 99, which this session does not hold' }, 'wamp.error.protocol_violation']]);
+  });
+});
+
+describe('WampSession outgoing size', () => {
+  it("refuses a message larger than the transport's limit with payload_size_exceeded, and sends one that fits exactly", async () => {
+    const t = scriptedConnection();
+    const fits = JSON.stringify([48, 1, {}, 'p', ['abc']]).length;
+    t.router.on('CALL', (m) => [[50, m[1], {}, ['ok']]]);
+    const session = await connected(t.transport, { realm: 'r' });
+    Object.defineProperty(t.transport, 'maxOutgoingMessageSize', { value: fits });
+    expect((await lastValueFrom(session.call('p', ['abc']))).args).toEqual(['ok']);
+    const error = await lastValueFrom(session.call('p', ['abcd'])).catch((e: unknown) => e);
+    expect([(error as WampError).uri, (error as WampError).args]).toEqual(['wamp.error.payload_size_exceeded', [`CALL of ${fits + 1} bytes exceeds the peer's limit of ${fits}`]]);
+    expect(session.state).toBe('established');
+  });
+});
+
 describe('WampSession requireRouterFeatures', () => {
-  const cases: Array<[string, (s: WampSession) => Promise<unknown>, string]> = [
-    ['a progressive call', (s) => lastValueFrom(s.call('p', [], {}, { receive_progress: true })), 'progressive_call_results'],
-    ['a call timeout', (s) => lastValueFrom(s.call('p', [], {}, { timeout: 10 })), 'call_timeout'],
-    ['a pattern subscription', (s) => lastValueFrom(s.subscribe('a.', { match: 'prefix' })), 'pattern_based_subscription'],
-    ['a shared registration', (s) => lastValueFrom(s.register('p', () => 1, { invoke: 'roundrobin' })), 'shared_registration'],
-    ['a pattern registration', (s) => lastValueFrom(s.register('p.', () => 1, { match: 'prefix' })), 'pattern_based_registration'],
-    ['publisher exclusion', (s) => lastValueFrom(s.publish('t', [], {}, { exclude_me: false }), { defaultValue: 0 }), 'publisher_exclusion'],
-    ['publisher identification', (s) => lastValueFrom(s.publish('t', [], {}, { disclose_me: true }), { defaultValue: 0 }), 'publisher_identification'],
-    ['black/white listing', (s) => lastValueFrom(s.publish('t', [], {}, { eligible: [1] }), { defaultValue: 0 }), 'subscriber_blackwhite_listing'],
+  // [what, use, the feature it needs, the options that must go on the wire when allowed, how the refusal names the use]
+  const cases: Array<[string, (s: WampSession) => Observable<unknown>, string, Dict, string]> = [
+    ['a progressive call', (s) => s.call('p', [], {}, { receive_progress: true }), 'progressive_call_results', { receive_progress: true }, 'a call with receive_progress'],
+    ['a call timeout', (s) => s.call('p', [], {}, { timeout: 10 }), 'call_timeout', { timeout: 10 }, 'a call with a timeout'],
+    ['a disclosed call', (s) => s.call('p', [], {}, { disclose_me: true }), 'caller_identification', { disclose_me: true }, 'a call with disclose_me'],
+    ['a streamed call', (s) => s.call('p', of([1])), 'progressive_call_invocations', {}, 'a call with Observable arguments'],
+    ['a pattern subscription', (s) => s.subscribe('a.', { match: 'prefix' }), 'pattern_based_subscription', { match: 'prefix' }, 'subscribing with match: prefix'],
+    ['a retained subscription', (s) => s.subscribe('a', { get_retained: true }), 'event_retention', { get_retained: true }, 'subscribing with get_retained'],
+    ['a shared registration', (s) => s.register('p', () => 1, { invoke: 'roundrobin' }), 'shared_registration', { invoke: 'roundrobin' }, 'registering with invoke: roundrobin'],
+    ['a pattern registration', (s) => s.register('p.', () => 1, { match: 'prefix' }), 'pattern_based_registration', { match: 'prefix' }, 'registering with match: prefix'],
+    ['a caller-disclosing registration', (s) => s.register('p', () => 1, { disclose_caller: true }), 'caller_identification', { disclose_caller: true }, 'registering with disclose_caller'],
+    ['publisher exclusion', (s) => s.publish('t', [], {}, { exclude_me: false }), 'publisher_exclusion', { exclude_me: false }, 'publishing with exclude_me: false'],
+    ['publisher identification', (s) => s.publish('t', [], {}, { disclose_me: true }), 'publisher_identification', { disclose_me: true }, 'publishing with disclose_me'],
+    ['a retained publication', (s) => s.publish('t', [], {}, { retain: true }), 'event_retention', { retain: true }, 'publishing with retain'],
+    ['black/white listing', (s) => s.publish('t', [], {}, { eligible: [1] }), 'subscriber_blackwhite_listing', { eligible: [1] }, 'publishing with eligible'],
+    ['black/white listing by authrole', (s) => s.publish('t', [], {}, { exclude_authrole: ['x'] }), 'subscriber_blackwhite_listing', { exclude_authrole: ['x'] }, 'publishing with exclude_authrole'],
   ];
-  for (const [what, use, feature] of cases) {
+  it('needs no announced feature for plain calls, subscriptions, registrations and publications, nor for a timeout of 0', async () => {
+    const strict = scriptedConnection();
+    strict.router.roles = { broker: {}, dealer: {} };
+    strict.router.on('CALL', (m) => [[50, m[1], {}, ['ok']]]);
+    strict.router.on('SUBSCRIBE', (m) => [[33, m[1], 5], [36, 5, 9, {}, ['x']]]);
+    strict.router.on('REGISTER', (m) => [[65, m[1], 7]]);
+    strict.router.on('PUBLISH', (m) => [[17, m[1], 11]]);
+    const session = await connected(strict.transport, { realm: 'r' });
+    expect((await lastValueFrom(session.call('p', [], {}, { timeout: 0, receive_progress: false, disclose_me: false }))).args).toEqual(['ok']);
+    expect((await firstValueFrom(session.subscribe('t', { match: 'exact' }))).args).toEqual(['x']);
+    expect((await firstValueFrom(session.register('p', () => 1, { match: 'exact', invoke: 'single' }))).id).toBe(7);
+    expect((await lastValueFrom(session.publish('t', [], {}, { acknowledge: true, exclude_me: true, retain: false }))).id).toBe(11);
+  });
+  for (const [what, use, feature, onWire, named] of cases) {
     it(`refuses ${what} when the router did not announce ${feature}, and allows it when not required`, async () => {
       const strict = scriptedConnection();
       strict.router.roles = { broker: {}, dealer: {} };
       const session = await connected(strict.transport, { realm: 'r' });
-      const error = await use(session).catch((e: unknown) => e);
+      const error = await lastValueFrom(use(session), { defaultValue: 0 }).catch((e: unknown) => e);
       expect((error as WampError).uri).toBe('wamp.error.feature_not_supported');
       expect((error as WampError).message).toContain(feature);
+      expect(String((error as WampError).args[0])).toMatch(new RegExp(`^${named.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} needs the router's (broker|dealer) feature ${feature}, `));
       expect(strict.router.received.length).toBe(1);
 
       const lax = scriptedConnection();
       lax.router.roles = { broker: {}, dealer: {} };
       lax.router.on('CALL', (m) => [[50, m[1], {}]]);
+      lax.router.on('SUBSCRIBE', (m) => [[33, m[1], 5], [36, 5, 9, {}, ['x']]]);
+      lax.router.on('REGISTER', (m) => [[65, m[1], 7]]);
       const laxSession = await connected(lax.transport, { realm: 'r', requireRouterFeatures: false });
-      const sub = use(laxSession);
-      expect(lax.router.received.length).toBe(2);
-      void sub.catch(() => undefined);
+      // The request goes out with its options, and the router's answer reaches the caller.
+      const outcome = await firstValueFrom(use(laxSession), { defaultValue: 'completed' }).catch((e: unknown) => e);
+      expect(outcome).not.toBeInstanceOf(Error);
+      // HELLO, the request, and (for the streams firstValueFrom leaves) UNSUBSCRIBE or UNREGISTER.
+      const [, request, ...cleanup] = lax.router.received.map((m) => m[0]);
+      expect(cleanup).toEqual(request === 32 ? [34] : request === 64 ? [66] : []);
+      expect(lax.router.received[1]![2]).toEqual(jasmine.objectContaining(onWire));
     });
   }
 });

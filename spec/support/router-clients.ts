@@ -49,18 +49,32 @@ export async function settled(client: WampClient): Promise<void> {
   await lastValueFrom(client.call('wamp.session.count'));
 }
 
-/** Collects what an Observable emits, for later inspection. */
+/**
+ * Collects what an Observable emits, for later inspection. An error of the source fails the
+ * waiting and later `next()` calls (instead of going unhandled and ending the process).
+ */
 export function collect<T>(source: Observable<T>): { values: T[]; stop: () => void; next: () => Promise<T> } {
   const values: T[] = [];
-  const waiters: Array<(v: T) => void> = [];
-  const subscription = source.subscribe((v) => {
-    const waiter = waiters.shift();
-    if (waiter !== undefined) waiter(v);
-    else values.push(v);
+  const waiters: Array<{ resolve: (v: T) => void; reject: (e: unknown) => void }> = [];
+  let failed: { error: unknown } | undefined;
+  const subscription = source.subscribe({
+    next: (v) => {
+      const waiter = waiters.shift();
+      if (waiter !== undefined) waiter.resolve(v);
+      else values.push(v);
+    },
+    error: (error: unknown) => {
+      failed = { error };
+      for (const waiter of waiters.splice(0)) waiter.reject(error);
+    },
   });
   return {
     values,
     stop: () => subscription.unsubscribe(),
-    next: () => (values.length > 0 ? Promise.resolve(values.shift()!) : new Promise<T>((resolve) => waiters.push(resolve))),
+    next: () => {
+      if (values.length > 0) return Promise.resolve(values.shift()!);
+      if (failed !== undefined) return Promise.reject(failed.error);
+      return new Promise<T>((resolve, reject) => waiters.push({ resolve, reject }));
+    },
   };
 }

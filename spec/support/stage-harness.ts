@@ -20,6 +20,8 @@ export class StageSession implements RealmSession {
   readonly authprovider = 'static';
   open = true;
   readonly direct: string[] = [];
+  /** The explanations that came with what `direct` records (ABORT and GOODBYE messages). */
+  readonly explanations: string[] = [];
 
   constructor(
     readonly name: string,
@@ -32,12 +34,14 @@ export class StageSession implements RealmSession {
   supports(role: RoleName, feature: string): boolean {
     return hasFeature(this.roles, role, feature);
   }
-  abort(reason: string): void {
+  abort(reason: string, message: string): void {
     this.direct.push(`ABORT ${reason}`);
+    this.explanations.push(message);
     this.open = false;
   }
-  goodbye(reason: string): void {
+  goodbye(reason: string, message?: string): void {
     this.direct.push(`GOODBYE ${reason}`);
+    if (message !== undefined) this.explanations.push(message);
     this.open = false;
   }
   answerGoodbye(): void {
@@ -59,7 +63,10 @@ export function from<N extends MessageName>(session: RealmSession, name: N, fiel
 
 /**
  * A readable summary of what a stage emitted, with random ids hidden and the fields that
- * matter shown: `a <- SUBSCRIBED`, `[b,c] <- EVENT [1] {"topic":"x.y"}`.
+ * matter shown: `a <- SUBSCRIBED #1`, `[b,c] <- EVENT [1] {"topic":"x.y"}`,
+ * `a <- ERROR #2 com.error.x ["why"] {"kw":1}`. `#n` is the request id the message answers or
+ * carries (router-issued INVOCATION and INTERRUPT ids included); Arguments, ArgumentsKw and
+ * Details/Options show when present, so a spec that names them checks them.
  */
 export function summarize(routed: Routed): string {
   switch (routed.kind) {
@@ -85,11 +92,18 @@ export function summarize(routed: Routed): string {
 function describe(message: WampMessage): string {
   const fields = message.fields as Record<string, unknown>;
   const parts: string[] = [message.name];
+  const request = requestId(fields);
+  if (request !== undefined) parts.push(`#${request}`);
   if (message.name === 'ERROR') parts.push(String(fields['Error']));
   const aux = message.auxiliary;
-  const args = fields['Arguments'];
-  if (args !== undefined && message.name !== 'ERROR') parts.push(JSON.stringify(args));
+  if (fields['Arguments'] !== undefined) parts.push(JSON.stringify(fields['Arguments']));
   if (fields['ArgumentsKw'] !== undefined) parts.push(JSON.stringify(fields['ArgumentsKw']));
   if (aux !== undefined && Object.keys(aux).length > 0) parts.push(JSON.stringify(aux));
   return parts.join(' ');
+}
+
+/** The request id a message carries (`Request`, or the `X.Request` it answers), if any. */
+function requestId(fields: Record<string, unknown>): unknown {
+  for (const [name, value] of Object.entries(fields)) if (name === 'Request' || name.endsWith('.Request')) return value;
+  return undefined;
 }

@@ -39,6 +39,18 @@ export interface DealerContext {
   readonly servingRemote?: Set<string>;
   /** The session a cluster description names (local, or a stand-in), undefined when it is gone. */
   readonly sessionFor?: (info: SessionInfo) => RealmSession | undefined;
+  /** Handed the dealer's live state each time the stage starts (for inspection by specs and tools). */
+  readonly onState?: (state: DealerState) => void;
+}
+
+/** What the dealer is holding right now. */
+export interface DealerState {
+  /** Calls between CALL and their final RESULT or ERROR: zero when no call is in flight. */
+  readonly pendingCount: number;
+  /** Invocations sent to callees and not yet answered, canceled or timed out (as the callees' side sees them). */
+  readonly invocationCount: number;
+  /** Callers the dealer holds pending calls for: zero when no call is in flight (no state left behind). */
+  readonly callerCount: number;
 }
 
 /** A call between CALL and its final RESULT or ERROR. */
@@ -84,10 +96,14 @@ export function describeRegistration(r: Registration): Dict {
  * registered pass on to the meta stage; everything else that is not the dealer's passes through.
  */
 export function dealer(context: DealerContext): MonoTypeOperatorFunction<Routed> {
-  return stage('dealer', context.logger, (emit) => new DealerLogic(context, emit));
+  return stage('dealer', context.logger, (emit) => {
+    const logic = new DealerLogic(context, emit);
+    context.onState?.(logic);
+    return logic;
+  });
 }
 
-class DealerLogic {
+class DealerLogic implements DealerState {
   readonly #store: RegistrationStore;
   readonly #emit: Emit;
   readonly #byCaller = new Map<RealmSession, Map<number, PendingCall>>();
@@ -112,10 +128,20 @@ class DealerLogic {
     this.#cluster = context.cluster;
   }
 
-  /** Pending calls, for the meta API and the churn specs: zero when the realm is idle. */
+  /** Pending calls (counted by caller): zero when no call is in flight. */
   get pendingCount(): number {
     let n = 0;
     for (const calls of this.#byCaller.values()) n += calls.size;
+    return n;
+  }
+
+  get callerCount(): number {
+    return this.#byCaller.size;
+  }
+
+  get invocationCount(): number {
+    let n = 0;
+    for (const calls of this.#byCallee.values()) n += calls.pending.size;
     return n;
   }
 
