@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { lastValueFrom, Observable, of, Subject, toArray } from 'rxjs';
 import { WampClient } from '../../src/client/wamp-client.js';
 import { WampError } from '../../src/protocol/errors.js';
@@ -18,6 +21,7 @@ describe('a cluster of three rxwamp-router processes on one nats-server', () => 
   let a: ClusterNode;
   let b: ClusterNode;
   let c: ClusterNode;
+  let configDir: string | undefined;
   const clients: WampClient[] = [];
   const closers: Array<() => Promise<void>> = [];
 
@@ -36,8 +40,12 @@ describe('a cluster of three rxwamp-router processes on one nats-server', () => 
   beforeAll(async () => {
     await ensureBuilt();
     nats = await startNatsServer();
-    a = await startClusterNode(nats.url, 'spec', 'a');
-    [b, c] = await Promise.all([startClusterNode(nats.url, 'spec', 'b'), startClusterNode(nats.url, 'spec', 'c')]);
+    // Every node serves realm1 with the same config: one event history, for the history spec.
+    configDir = mkdtempSync(join(tmpdir(), 'rxwamp-cluster-config-'));
+    const config = join(configDir, 'router.json');
+    writeFileSync(config, JSON.stringify({ realms: [{ name: 'realm1', history: [{ uri: 'com.history.', match: 'prefix', limit: 10 }] }] }));
+    a = await startClusterNode(nats.url, 'spec', 'a', ['--config', config]);
+    [b, c] = await Promise.all([startClusterNode(nats.url, 'spec', 'b', ['--config', config]), startClusterNode(nats.url, 'spec', 'c', ['--config', config])]);
   }, TIMEOUT);
 
   afterEach(async () => {
@@ -48,6 +56,7 @@ describe('a cluster of three rxwamp-router processes on one nats-server', () => 
   afterAll(async () => {
     await Promise.all([a, b, c].filter((n) => n !== undefined).map((n) => n.stop()));
     await nats?.remove();
+    if (configDir !== undefined) rmSync(configDir, { recursive: true, force: true });
   }, TIMEOUT);
 
   it(
@@ -348,6 +357,28 @@ describe('a cluster of three rxwamp-router processes on one nats-server', () => 
       expect((await unsubscribed.next()).args).toEqual([owner.id, subscription]);
       // The subscriber's node told it (UNSUBSCRIBED with request 0): its Observable completed.
       await revoked;
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'keeps event history cluster-wide: a late subscriber on another node reads the events published before it came',
+    async () => {
+      const publisher = (await joined(a)).client;
+      await lastValueFrom(publisher.publish('com.history.temp', [1], {}, { acknowledge: true }));
+      await lastValueFrom(publisher.publish('com.history.temp', [2], { k: 'v' }, { acknowledge: true }));
+      // A late subscriber on another node reads what was published before it came.
+      const reader = (await joined(b)).client;
+      collect<WampEvent>(reader.subscribe('com.history.', { match: 'prefix' }));
+      await settled(reader);
+      const lookup = await lastValueFrom(reader.call('wamp.subscription.lookup', ['com.history.', { match: 'prefix' }]));
+      const subscriptionId = lookup.args[0];
+      const answer = await lastValueFrom(reader.call('wamp.subscription.get_events', [subscriptionId, 10]));
+      const events = answer.args[0] as Array<{ topic: string; args: unknown[]; kwargs: Record<string, unknown> }>;
+      expect(events.map((e) => [e.topic, e.args, e.kwargs])).toEqual([
+        ['com.history.temp', [1], {}],
+        ['com.history.temp', [2], { k: 'v' }],
+      ]);
     },
     TIMEOUT,
   );

@@ -174,6 +174,8 @@ export interface ClusterHost {
   subscriptions(realm: string): SubscriptionView[];
   /** Is this node serving a call of this remote caller (session id, CALL request id) in this realm? */
   serving(realm: string, caller: number, request: number): boolean;
+  /** The configured event histories of every realm: the node hears their topics from every node, subscribers or not. */
+  histories(): Iterable<{ readonly realm: string; readonly uri: string; readonly match: MatchPolicy }>;
   /** The registrations of local callees, to re-establish when NATS returns. */
   localRegistrations(): Iterable<{ readonly realm: string; readonly session: RealmSession; readonly procedure: string; readonly match: MatchPolicy; readonly invoke: InvocationPolicy; readonly discloseCaller: boolean; readonly id: number }>;
 }

@@ -84,6 +84,7 @@ export class Router {
         [...(this.#realms.get(name)?.subscriptions.all() ?? [])].map((s) => ({ id: s.id, topic: s.topic, match: s.match, created: s.created, subscribers: [...s.subscribers].map((x) => x.id) })),
       serving: (name, caller, request) => this.#realms.get(name)?.servingRemote.has(`${caller}:${request}`) === true,
       localSessions: () => [...this.#realms.values()].flatMap((realm) => [...realm.sessions.values()]),
+      histories: () => [...this.#realmConfigs.values()].flatMap((realm) => (realm.history ?? []).map((h) => ({ realm: realm.name, uri: h.uri, match: h.match ?? 'exact' }))),
       localRegistrations: () =>
         [...this.#realms.values()].flatMap((realm) =>
           [...realm.registrations.all()].flatMap((r) =>

@@ -445,6 +445,9 @@ class NatsCluster implements ClusterLink {
       }
       for (const route of this.#routes.values()) route.ready = undefined;
     }
+    // Event histories keep what any node publishes: hear their topics for good, subscribers or not
+    // (the NATS client renews its subscriptions when it reconnects).
+    if (!rejoin) for (const h of host.histories()) this.listen(eventRoute(this.base, h.realm, h.uri, h.match));
     await this.#loadRetained();
     this.#state.next('ready');
   }
