@@ -153,6 +153,8 @@ export function renderReport(f: Figures, median: (values: number[]) => number): 
   rows.push([`Memory per idle session, ${n0(f.memory.sessions)} sessions (router / floor relay)`, kib(f.memory.router), kib(f.memory.floor), `+${kib(beyond)}`, '≤ +4 KiB', verdict(beyond <= 4 * 1024)]);
   const clientRatio = ratios(f.client.client, f.client.raw);
   rows.push(['WampClient calls/s (WampClient / raw generator)', n0(rates(f.client.client)), n0(rates(f.client.raw)), n2(clientRatio), '≥ 0.9', verdict(clientRatio >= 0.9)]);
+  const callersCpu = (list: Rate[]): number => median(list.map((r) => r.callersCpuUs ?? NaN));
+  rows.push(['  callers\' own CPU per call (WampClient / raw generator)', `${n2(callersCpu(f.client.client))} µs`, `${n2(callersCpu(f.client.raw))} µs`, n2(callersCpu(f.client.client) / callersCpu(f.client.raw)), '', '']);
 
   for (const level of f.load ?? []) {
     const p = (list: Rate[], key: 'p50Us' | 'p99Us'): string => ms(median(list.map((r) => r[key])));
@@ -191,6 +193,7 @@ export function renderReport(f: Figures, median: (values: number[]) => number): 
     `- floor 8 subscribers: ${floor.fan8.map((r) => n0(r.perSecond)).join(', ')}; router: ${router.fan8.map((r) => n0(r.perSecond)).join(', ')}`,
     `- floor 64 subscribers: ${floor.fan64.map((r) => n0(r.perSecond)).join(', ')}; router: ${router.fan64.map((r) => n0(r.perSecond)).join(', ')}`,
     `- raw callers: ${f.client.raw.map((r) => n0(r.perSecond)).join(', ')}; WampClient callers: ${f.client.client.map((r) => n0(r.perSecond)).join(', ')}`,
+    `- callers' own CPU per call, WampClient: ${f.client.client.map((r) => n2(r.callersCpuUs ?? NaN)).join(', ')} µs; raw: ${f.client.raw.map((r) => n2(r.callersCpuUs ?? NaN)).join(', ')} µs`,
     `- router CPU per call, WampClient callers: ${f.client.client.map((r) => n2(r.cpuUs)).join(', ')} µs; raw callers: ${f.client.raw.map((r) => n2(r.cpuUs)).join(', ')} µs`,
     ...(f.load ?? []).map((l) => `- paced at ${n0(l.rate)} calls/s, p50 / p99 floor: ${l.floor.map((r) => `${ms(r.p50Us)} / ${ms(r.p99Us)}`).join(', ')}; router: ${l.router.map((r) => `${ms(r.p50Us)} / ${ms(r.p99Us)}`).join(', ')}`),
     ...(f.large ?? []).map((l) => `- ${kibOrMib(l.bytes)} argument, calls/s floor: ${l.floor.map((r) => n0(r.perSecond)).join(', ')}; router: ${l.router.map((r) => n0(r.perSecond)).join(', ')}; server CPU per call floor ${l.floor.map((r) => n0(r.cpuUs)).join(', ')} µs, router ${l.router.map((r) => n0(r.cpuUs)).join(', ')} µs`),

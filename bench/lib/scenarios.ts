@@ -18,6 +18,8 @@ export interface Rate {
   readonly p99Us: number;
   /** The server's CPU time per message (call or publication), in µs: its cost, independent of who else needs the cores. */
   readonly cpuUs: number;
+  /** RPC: the callers' own CPU time per call, in µs (raw or WampClient callers). */
+  readonly callersCpuUs?: number;
 }
 
 export const PROCEDURE = 'bench.proc.echo';
@@ -59,7 +61,14 @@ export async function rpc(server: Server, codec: Codec, transport: 'ws' | 'rs', 
     generators.push(await startGenerator(callersScript, { url, codec, procedure: PROCEDURE, callers: 4, inflight: 64, ...shape }, callersNodeArgs));
     const { results, serverCpuMicros } = await measure(generators, timing.warmupMs, timing.windowMs, server);
     const callers = results[1]!;
-    return { perSecond: callers.count / callers.seconds, p50Us: callers['p50Us'] as number, p99Us: callers['p99Us'] as number, cpuUs: serverCpuMicros / callers.count };
+    const callersCpuUs = callers['clientCpuUs'];
+    return {
+      perSecond: callers.count / callers.seconds,
+      p50Us: callers['p50Us'] as number,
+      p99Us: callers['p99Us'] as number,
+      cpuUs: serverCpuMicros / callers.count,
+      ...(typeof callersCpuUs === 'number' ? { callersCpuUs } : {}),
+    };
   } finally {
     await stopAll(generators);
   }

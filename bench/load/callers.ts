@@ -12,6 +12,8 @@ import type { Codec, RawPeer } from '../lib/raw-wamp.js';
 const config = generatorConfig<{ url: string; codec: Codec; procedure: string; callers: number; inflight: number; payloadBytes?: number; rate?: number }>();
 const args = config.payloadBytes === undefined ? ['hello', 42, { small: true }] : ['x'.repeat(config.payloadBytes)];
 const trips = new RoundTrips();
+// The callers' own CPU time over the window (compared with the WampClient callers' in the report).
+let cpuAtReset = process.cpuUsage();
 
 /** A latency key per caller and request (request ids are per session, so callers' ids coincide). */
 const key = (request: number, index: number): number => request * config.callers + index;
@@ -63,8 +65,14 @@ try {
       if (paced) pace(callers, config.rate!);
       else for (const c of callers) for (let i = 0; i < config.inflight; i++) c.call();
     },
-    reset: () => trips.reset(),
-    collect: (seconds) => trips.result(seconds),
+    reset: () => {
+      trips.reset();
+      cpuAtReset = process.cpuUsage();
+    },
+    collect: (seconds) => {
+      const cpu = process.cpuUsage(cpuAtReset);
+      return { ...trips.result(seconds), clientCpuUs: (cpu.user + cpu.system) / trips.count };
+    },
   });
 } catch (error) {
   failGenerator(error);
