@@ -6,16 +6,17 @@
  * `npm run bench -- --smoke`: a few hundred milliseconds per figure, to check that the
  * suite works; it writes nothing unless `--out FILE` is given.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { clusterFigures, renderCluster } from './lib/cluster-bench.js';
 import { startServer, stopAll } from './lib/processes.js';
 import type { Server } from './lib/processes.js';
-import { metricsRows, renderReport } from './lib/report.js';
+import { metricsRows, renderCharts, renderReport } from './lib/report.js';
 import type { Figures, MetricsCost, MetricsInProcess } from './lib/report.js';
 import { Child } from './lib/processes.js';
-import { fanout, memoryPerSession, rpc, seed } from './lib/scenarios.js';
+import { fanout, memoryPerSession, rpc, rpcLarge, rpcPaced, seed } from './lib/scenarios.js';
 import type { Rate, Timing } from './lib/scenarios.js';
 import { median } from './lib/stats.js';
 
@@ -74,6 +75,32 @@ async function versusFloor(): Promise<Figures['versus']> {
         }
       }
       return { floor, router };
+    }),
+  );
+}
+
+/**
+ * Latency below saturation (paced calls at fractions of the slower server's saturated rate)
+ * and RPC with large arguments, floor and router alternately, both running for the whole time.
+ */
+async function belowSaturationAndLarge(saturated: number): Promise<Pick<Figures, 'load' | 'large'>> {
+  const load: NonNullable<Figures['load']> = [0.25, 0.5, 0.9].map((fraction) => ({ fraction, rate: Math.round(saturated * fraction), floor: [], router: [] }));
+  const large: NonNullable<Figures['large']> = [64 * 1024, 1024 * 1024].map((bytes) => ({ bytes, floor: [], router: [] }));
+  return withServer('floor-relay.ts', (floorServer) =>
+    withServer('router-server.ts', async (routerServer) => {
+      await warm(floorServer);
+      await warm(routerServer);
+      for (let round = 0; round < rounds; round++) {
+        for (const level of load) {
+          for (const [server, into] of [[floorServer, level.floor], [routerServer, level.router]] as const) into.push(await rpcPaced(server, level.rate, timing));
+          log(`round ${round + 1}/${rounds} paced ${level.rate}/s: p50/p99 floor ${(level.floor.at(-1)!.p50Us / 1000).toFixed(1)}/${(level.floor.at(-1)!.p99Us / 1000).toFixed(1)} ms, router ${(level.router.at(-1)!.p50Us / 1000).toFixed(1)}/${(level.router.at(-1)!.p99Us / 1000).toFixed(1)} ms`);
+        }
+        for (const size of large) {
+          for (const [server, into] of [[floorServer, size.floor], [routerServer, size.router]] as const) into.push(await rpcLarge(server, size.bytes, timing));
+          log(`round ${round + 1}/${rounds} ${size.bytes} B argument: floor ${size.floor.at(-1)!.perSecond.toFixed(0)}/s, router ${size.router.at(-1)!.perSecond.toFixed(0)}/s`);
+        }
+      }
+      return { load, large };
     }),
   );
 }
@@ -199,6 +226,8 @@ if (metricsOnly) {
   process.exit(0);
 }
 
+const versus = await versusFloor();
+const saturated = Math.min(median(versus.floor.rpc.map((r) => r.perSecond)), median(versus.router.rpc.map((r) => r.perSecond)));
 const figures: Figures = {
   date: new Date().toISOString(),
   node: process.version,
@@ -207,7 +236,8 @@ const figures: Figures = {
   smoke,
   rounds,
   timing,
-  versus: await versusFloor(),
+  versus,
+  ...(await belowSaturationAndLarge(saturated)),
   matrix: await rpcMatrix(),
   client: await clientOverhead(),
   scaling: await scaling(),
@@ -231,11 +261,18 @@ if (out !== undefined) {
   } catch {
     existing = '';
   }
-  const generated = `${BEGIN}\n${report.markdown}\n${END}`;
+  const chartLinks = '![Throughput of the router against the floor](docs/bench/throughput.svg)\n\n![RPC latency below saturation, router and floor](docs/bench/latency.svg)';
+  const generated = `${BEGIN}\n${report.markdown}\n\n${chartLinks}\n${END}`;
   const at = existing.indexOf('<!-- bench:begin');
   const end = existing.indexOf(END);
   const next = at >= 0 && end > at ? existing.slice(0, at) + generated + existing.slice(end + END.length) : `# Benchmarks\n\n${generated}\n`;
   await writeFile(out, withCluster(next, clusterTable));
+  // The charts beside the report: docs/bench/*.svg, linked from BENCHMARKS.md.
+  const chartDir = join(dirname(out), 'docs', 'bench');
+  await mkdir(chartDir, { recursive: true });
+  const charts = renderCharts(figures, median);
+  await writeFile(join(chartDir, 'throughput.svg'), charts.throughput);
+  await writeFile(join(chartDir, 'latency.svg'), charts.latency);
   log(`wrote ${out}`);
 }
 /** The cluster table between its own markers (added after the generated block the first time). */

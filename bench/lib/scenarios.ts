@@ -18,6 +18,8 @@ export interface Rate {
   readonly p99Us: number;
   /** The server's CPU time per message (call or publication), in µs: its cost, independent of who else needs the cores. */
   readonly cpuUs: number;
+  /** RPC: the callers' own CPU time per call, in µs (raw or WampClient callers). */
+  readonly callersCpuUs?: number;
 }
 
 export const PROCEDURE = 'bench.proc.echo';
@@ -30,16 +32,43 @@ function urlOf(server: Server, transport: 'ws' | 'rs'): string {
   return url;
 }
 
+/** How the raw callers call: how many, how many in flight, how large an argument, paced to what rate. */
+export interface CallShape {
+  readonly callers?: number;
+  readonly inflight?: number;
+  /** One string argument of this many bytes instead of the small default arguments. */
+  readonly payloadBytes?: number;
+  /** Calls per second in all (open loop), instead of as fast as answers come back. */
+  readonly rate?: number;
+}
+
+/** RPC at a fixed rate (JSON over WebSocket): latency below saturation. */
+export function rpcPaced(server: Server, rate: number, timing: Timing): Promise<Rate> {
+  return rpc(server, 'json', 'ws', timing, 'load/callers.ts', [], { rate });
+}
+
+/** RPC with one argument of `bytes` bytes (JSON over WebSocket), few calls in flight. */
+export function rpcLarge(server: Server, bytes: number, timing: Timing): Promise<Rate> {
+  return rpc(server, 'json', 'ws', timing, 'load/callers.ts', [], { payloadBytes: bytes, callers: 2, inflight: bytes > 256 * 1024 ? 2 : 8 });
+}
+
 /** RPC: 1 callee, `callers` callers with `inflight` calls in flight each. Callers are raw, or WampClient ones. */
-export async function rpc(server: Server, codec: Codec, transport: 'ws' | 'rs', timing: Timing, callersScript = 'load/callers.ts', callersNodeArgs: string[] = []): Promise<Rate> {
+export async function rpc(server: Server, codec: Codec, transport: 'ws' | 'rs', timing: Timing, callersScript = 'load/callers.ts', callersNodeArgs: string[] = [], shape: CallShape = {}): Promise<Rate> {
   const url = urlOf(server, transport);
   const generators: Child[] = [];
   try {
     generators.push(await startGenerator('load/callee.ts', { url, codec, procedure: PROCEDURE }));
-    generators.push(await startGenerator(callersScript, { url, codec, procedure: PROCEDURE, callers: 4, inflight: 64 }, callersNodeArgs));
+    generators.push(await startGenerator(callersScript, { url, codec, procedure: PROCEDURE, callers: 4, inflight: 64, ...shape }, callersNodeArgs));
     const { results, serverCpuMicros } = await measure(generators, timing.warmupMs, timing.windowMs, server);
     const callers = results[1]!;
-    return { perSecond: callers.count / callers.seconds, p50Us: callers['p50Us'] as number, p99Us: callers['p99Us'] as number, cpuUs: serverCpuMicros / callers.count };
+    const callersCpuUs = callers['clientCpuUs'];
+    return {
+      perSecond: callers.count / callers.seconds,
+      p50Us: callers['p50Us'] as number,
+      p99Us: callers['p99Us'] as number,
+      cpuUs: serverCpuMicros / callers.count,
+      ...(typeof callersCpuUs === 'number' ? { callersCpuUs } : {}),
+    };
   } finally {
     await stopAll(generators);
   }

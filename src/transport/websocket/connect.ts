@@ -2,6 +2,7 @@ import { Observable } from 'rxjs';
 import type { TlsChannel } from '../tls-channel.js';
 import type { Transport } from '../transport.js';
 import { TransportError } from '../transport.js';
+import { coalescingWebSocket } from './coalesce-sends.js';
 import { webSocketTransport } from './transport.js';
 import type { WebSocketConstructorLike, WebSocketEventLike, WebSocketLike } from './websocket-like.js';
 
@@ -30,7 +31,7 @@ async function resolveWebSocket(): Promise<WebSocketConstructorLike> {
   const module = (await importByName('ws')) as { WebSocket?: WebSocketConstructorLike; default?: WebSocketConstructorLike };
   const constructor = module.WebSocket ?? module.default;
   if (constructor === undefined) throw new Error('the ws package exports no WebSocket');
-  return constructor;
+  return coalescingWebSocket(constructor);
 }
 
 /**
