@@ -1,6 +1,7 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MetricObject, MetricObjectWithValues, MetricValueWithName } from 'prom-client';
 import type { Observable, Subscription } from 'rxjs';
+import { registerProcessMetrics } from './process-metrics.js';
 import { MESSAGE_TABLE } from '../../protocol/message-table.js';
 import type { Router } from '../../router/router.js';
 import { CALL_DURATION_BUCKETS, CALL_OUTCOMES } from '../../router/router-stats.js';
@@ -14,7 +15,7 @@ export const CLUSTER_STATES: readonly ClusterState[] = ['standalone', 'connectin
 export interface RouterMetricsOptions {
   /** The cluster link's state; without it the router reports `standalone`. */
   readonly clusterState$?: Observable<ClusterState>;
-  /** Node process metrics (CPU, memory, event loop, GC) as `rxwamp_process_*` / `rxwamp_nodejs_*`. Default true. */
+  /** Node process metrics (CPU, memory, heap, event-loop utilization) as `rxwamp_process_*` / `rxwamp_nodejs_*`, read at scrape time. Default true. */
   readonly processMetrics?: boolean;
 }
 
@@ -172,7 +173,7 @@ export function routerMetrics(router: Router, options: RouterMetricsOptions = {}
     });
     new CallDurationHistogram(router, registry);
   }
-  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'rxwamp_' });
+  if (options.processMetrics !== false) registerProcessMetrics(registry);
 
   return {
     registry,
