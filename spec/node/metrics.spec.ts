@@ -115,6 +115,11 @@ describe('GET /metrics, /healthz, /readyz', () => {
     expect(sample(m, 'rxwamp_slow_consumer_disconnects_total')).toBe(0);
     expect(sample(m, 'rxwamp_cluster_state', { state: 'standalone' })).toBe(1);
     expect(sample(m, 'rxwamp_process_cpu_user_seconds_total')).toBeGreaterThan(0);
+    expect(sample(m, 'rxwamp_process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(sample(m, 'rxwamp_nodejs_eventloop_utilization')).toBeGreaterThanOrEqual(0);
+    expect(sample(m, 'rxwamp_nodejs_eventloop_utilization')).toBeLessThanOrEqual(1);
+    // No metric that needs an observer running between scrapes (prom-client's GC histogram cost the fan-out path).
+    expect(m.map((family) => family.name).filter((name) => name.includes('_gc_'))).toEqual([]);
     for (const family of m) expect(family.name).toMatch(/^rxwamp_/);
   });
 
