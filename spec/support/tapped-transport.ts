@@ -1,11 +1,12 @@
 import { tap } from 'rxjs';
 import type { Frame, Transport } from '../../src/transport/transport.js';
+import { wrapTransport } from './wrapped-transport.js';
 
 /** A transport that records every frame it receives and sends, for specs that check what a peer saw. */
 export function tapped(transport: Transport): { transport: Transport; received: Frame[]; sent: Frame[] } {
   const received: Frame[] = [];
   const sent: Frame[] = [];
-  const wrapped: Transport = {
+  const wrapped = wrapTransport(transport, {
     incoming$: transport.incoming$.pipe(tap((frame) => received.push(frame))),
     outgoing: {
       next: (frame) => {
@@ -15,19 +16,7 @@ export function tapped(transport: Transport): { transport: Transport; received: 
       error: (err: unknown) => transport.outgoing.error(err),
       complete: () => transport.outgoing.complete(),
     },
-    get protocol() {
-      return transport.protocol;
-    },
-    get bufferedAmount() {
-      return transport.bufferedAmount;
-    },
-    get maxOutgoingMessageSize() {
-      return transport.maxOutgoingMessageSize;
-    },
-    get peer() {
-      return transport.peer;
-    },
-  };
+  });
   return { transport: wrapped, received, sent };
 }
 

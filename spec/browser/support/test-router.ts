@@ -8,6 +8,7 @@ import { finalize } from 'rxjs';
 import { Router } from '../../../src/router/index.js';
 import { serveWebSocket } from '../../../src/node/index.js';
 import type { Transport } from '../../../src/transport/index.js';
+import { wrapTransport } from '../../support/wrapped-transport.js';
 
 /** A running test router. */
 export interface TestRouter {
@@ -45,20 +46,5 @@ export async function startTestRouter(): Promise<TestRouter> {
 
 /** The same transport, calling `onClose` once its incoming stream ends or is dropped. */
 function watchClose(transport: Transport, onClose: () => void): Transport {
-  return {
-    get protocol() {
-      return transport.protocol;
-    },
-    get bufferedAmount() {
-      return transport.bufferedAmount;
-    },
-    get maxOutgoingMessageSize() {
-      return transport.maxOutgoingMessageSize;
-    },
-    get peer() {
-      return transport.peer;
-    },
-    outgoing: transport.outgoing,
-    incoming$: transport.incoming$.pipe(finalize(onClose)),
-  };
+  return wrapTransport(transport, { incoming$: transport.incoming$.pipe(finalize(onClose)) });
 }
