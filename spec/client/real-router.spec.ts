@@ -1,30 +1,11 @@
-import { asapScheduler, filter, firstValueFrom, lastValueFrom, Observable, of, take, toArray } from 'rxjs';
+import { filter, firstValueFrom, lastValueFrom, Observable, of, take, toArray } from 'rxjs';
 import { WampClient } from '../../src/client/wamp-client.js';
 import type { WampClientOptions } from '../../src/client/client-options.js';
 import { WampError } from '../../src/protocol/errors.js';
 import { Router } from '../../src/router/index.js';
-import { loopbackPair } from '../../src/transport/loopback.js';
 import { serializerFor } from '../../src/serialization/registry.js';
 import { TestRealm } from '../../src/testing/test-realm.js';
-
-/** A client on a loopback transport attached to a real rxwamp Router. */
-function clientOf(router: Router, protocol = 'wamp.2.json', options: Partial<WampClientOptions> = {}): WampClient {
-  return new WampClient({
-    realm: 'realm1',
-    reconnect: false,
-    ...options,
-    transport: () => {
-      const [client, server] = loopbackPair(protocol, { scheduler: asapScheduler });
-      router.attach(server);
-      return of(client);
-    },
-  });
-}
-
-/** Subscribes and resolves with the first value while staying subscribed (a registration must stay). */
-function firstKeeping<T>(source: Observable<T>): Promise<T> {
-  return new Promise((resolve, reject) => source.subscribe({ next: resolve, error: reject }));
-}
+import { connectClient, firstKeeping } from '../support/router-clients.js';
 
 describe('WampClient against the rxwamp Router', () => {
   let router: Router;
@@ -38,7 +19,7 @@ describe('WampClient against the rxwamp Router', () => {
     await router.close();
   });
   const make = (protocol?: string, options?: Partial<WampClientOptions>): WampClient => {
-    const c = clientOf(router, protocol, options);
+    const c = connectClient(router, options, protocol).client;
     clients.push(c);
     return c;
   };

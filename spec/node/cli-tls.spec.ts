@@ -4,12 +4,11 @@ import { X509Certificate } from 'node:crypto';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { connect as connectTls } from 'node:tls';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { WampClient } from '../../src/client/wamp-client.js';
 import { ensureBuilt, root } from '../support/built-package.js';
 import { firstKeeping } from '../support/router-clients.js';
-import { createTestPki } from '../support/test-certificates.js';
+import { createTestPki, fingerprintAt } from '../support/test-certificates.js';
 import type { TestPki } from '../support/test-certificates.js';
 
 const TIMEOUT = 60_000;
@@ -81,7 +80,7 @@ describe('rxwamp-router --tls-cert/--tls-key', () => {
       closers.push(() => callee.close());
       await firstKeeping(callee.register('com.example.add', (args) => (args[0] as number) + (args[1] as number)));
       const session = await firstValueFrom(callee.session$);
-      expect(await fingerprintAt(rss)).toBe(new X509Certificate(pki.server.cert).fingerprint256);
+      expect(await fingerprintAt(rss, pki.ca.cert)).toBe(new X509Certificate(pki.server.cert).fingerprint256);
 
       writeFileSync(cert, pki.renewed.cert);
       writeFileSync(key, pki.renewed.key);
@@ -89,8 +88,8 @@ describe('rxwamp-router --tls-cert/--tls-key', () => {
       cli.child.kill('SIGHUP');
       await reloaded;
 
-      expect(await fingerprintAt(rss)).toBe(new X509Certificate(pki.renewed.cert).fingerprint256);
-      expect(await fingerprintAt(wss)).toBe(new X509Certificate(pki.renewed.cert).fingerprint256);
+      expect(await fingerprintAt(rss, pki.ca.cert)).toBe(new X509Certificate(pki.renewed.cert).fingerprint256);
+      expect(await fingerprintAt(wss, pki.ca.cert)).toBe(new X509Certificate(pki.renewed.cert).fingerprint256);
       const caller = new WampClient({ url: rss, realm: 'realm1', serializer: 'cbor', reconnect: false, tls });
       closers.push(() => caller.close());
       expect((await lastValueFrom(caller.call('com.example.add', [2, 3]))).args).toEqual([5]);
@@ -109,15 +108,4 @@ describe('rxwamp-router --tls-cert/--tls-key', () => {
     expect(stderr).toContain('--tls-cert and --tls-key go together');
   }, TIMEOUT);
 
-  /** The SHA-256 fingerprint of the certificate a TLS server presents now. */
-  function fingerprintAt(url: string): Promise<string> {
-    const { hostname, port } = new URL(url);
-    return new Promise((resolve, reject) => {
-      const socket = connectTls({ host: hostname, port: Number(port), ca: pki.ca.cert }, () => {
-        resolve(socket.getPeerCertificate().fingerprint256);
-        socket.end();
-      });
-      socket.once('error', reject);
-    });
-  }
 });

@@ -1,7 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect as connectTls } from 'node:tls';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { toHex } from '../../src/auth/hex.js';
 import type { ClientAuthMethod } from '../../src/client/auth/auth-method.js';
@@ -23,7 +22,7 @@ import { WampError } from '../../src/protocol/errors.js';
 import type { TlsConnectOptions } from '../../src/transport/tls-channel.js';
 import type { Transport } from '../../src/transport/transport.js';
 import { collect, firstKeeping, settled } from '../support/router-clients.js';
-import { createTestPki } from '../support/test-certificates.js';
+import { createTestPki, fingerprintAt } from '../support/test-certificates.js';
 import type { TestPki } from '../support/test-certificates.js';
 
 /** TLS handshakes and key generation are CPU work: give each spec room on a loaded machine. */
@@ -143,11 +142,11 @@ describe('TLS (wss://, rss://)', () => {
     const { server: reloadable, rss: url } = await startRouter(files);
     const old = client({ url, tls: { ca: pki.ca.cert } });
     await firstKeeping(old.register('com.example.ping', () => 'pong'));
-    const before = await fingerprintAt(url);
+    const before = await fingerprintAt(url, pki.ca.cert);
     writeFileSync(files.cert, pki.renewed.cert);
     writeFileSync(files.key, pki.renewed.key);
     await reloadable.reloadTls();
-    const after = await fingerprintAt(url);
+    const after = await fingerprintAt(url, pki.ca.cert);
     expect(before).toBe(fingerprintOf(pki.server.cert));
     expect(after).toBe(fingerprintOf(pki.renewed.cert));
     // The session from before the reload still serves; a new one reaches it through the new certificate.
@@ -157,7 +156,7 @@ describe('TLS (wss://, rss://)', () => {
     // A broken file keeps the old certificate.
     writeFileSync(files.key, 'not a key');
     await expectAsync(reloadable.reloadTls()).toBeRejected();
-    expect(await fingerprintAt(url)).toBe(fingerprintOf(pki.renewed.cert));
+    expect(await fingerprintAt(url, pki.ca.cert)).toBe(fingerprintOf(pki.renewed.cert));
   });
 
   describe('cryptosign channel binding', () => {
@@ -280,17 +279,6 @@ describe('TLS (wss://, rss://)', () => {
     expect(transport.tls?.peerCertificate?.authorized).toBeTrue();
   });
 
-  /** The SHA-256 fingerprint of the certificate a TLS server presents now. */
-  function fingerprintAt(url: string): Promise<string> {
-    const { hostname, port } = new URL(url);
-    return new Promise((resolve, reject) => {
-      const socket = connectTls({ host: hostname, port: Number(port), ca: pki.ca.cert }, () => {
-        resolve(socket.getPeerCertificate().fingerprint256);
-        socket.end();
-      });
-      socket.once('error', reject);
-    });
-  }
 });
 
 /** A PEM certificate's SHA-256 fingerprint, as Node prints it. */

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as connectTls } from 'node:tls';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -99,4 +100,16 @@ export async function createTestPki(): Promise<TestPki> {
     forgedAlice: read('forged-alice'),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** The SHA-256 fingerprint of the certificate the TLS server at `url` presents now (trusting `ca`). */
+export function fingerprintAt(url: string, ca: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connectTls({ host: hostname, port: Number(port), ca }, () => {
+      resolve(socket.getPeerCertificate().fingerprint256);
+      socket.end();
+    });
+    socket.once('error', reject);
+  });
 }

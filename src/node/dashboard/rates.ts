@@ -17,14 +17,8 @@ export interface RatesSample {
   readonly sessions: number;
 }
 
-interface Totals {
-  readonly time: number;
-  readonly messagesIn: number;
-  readonly messagesOut: number;
-  readonly calls: number;
-  readonly published: number;
-  readonly delivered: number;
-}
+/** The running totals a sample is the difference of. */
+type Totals = Omit<RatesSample, 'sessions'>;
 
 function sum(values: Float64Array): number {
   let n = 0;
