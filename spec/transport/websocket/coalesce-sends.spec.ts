@@ -7,12 +7,19 @@ import type { WebSocketConstructorLike, WebSocketLike } from '../../../src/trans
 describe('coalescingWebSocket (ws client sends coalesced per turn)', () => {
   let server: WebSocketServer;
   let received: string[];
+  let tenReceived: Promise<void>;
   let url: string;
 
   beforeEach(async () => {
     received = [];
     server = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: () => 'wamp.2.json' });
-    server.on('connection', (ws) => ws.on('message', (data: Buffer) => received.push(data.toString())));
+    tenReceived = new Promise<void>((resolve) => {
+      server.on('connection', (ws) =>
+        ws.on('message', (data: Buffer) => {
+          if (received.push(data.toString()) === 10) resolve();
+        }),
+      );
+    });
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -35,10 +42,7 @@ describe('coalescingWebSocket (ws client sends coalesced per turn)', () => {
     expect(socket.writableCorked).toBe(1);
     await new Promise<void>((resolve) => process.nextTick(resolve));
     expect(socket.writableCorked).toBe(0);
-    await new Promise<void>((resolve) => {
-      const check = (): void => (received.length === 10 ? resolve() : void setImmediate(check));
-      check();
-    });
+    await tenReceived;
     expect(received).toEqual(Array.from({ length: 10 }, (_, i) => `message ${i}`));
     client.close();
   });
