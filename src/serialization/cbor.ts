@@ -1,18 +1,12 @@
 import { decode, encode } from 'cborg';
-import type { DecodeOptions, EncodeOptions } from 'cborg';
 import { ProtocolViolation } from '../protocol/errors.js';
+import { takeEncodedTail } from '../protocol/lazy-arguments.js';
 import { messageFromArray } from '../protocol/message.js';
 import type { WampMessage } from '../protocol/message.js';
-import type { Serializer } from './serializer.js';
-
-// cborg writes every integral number as a CBOR integer (WAMP IDs up to 2^53 included)
-// and Uint8Array as a byte string: plain CBOR that every WAMP peer reads. Keys keep their
-// insertion order (a stable sort with a neutral comparator), as other WAMP encoders do.
-const ENCODE_OPTIONS: EncodeOptions = { ignoreUndefinedProperties: true, mapSorter: () => 0 };
-// Integers beyond 2^53 arrive as BigInt; message validation then refuses them as IDs.
-// CBOR's `undefined` has no counterpart in WAMP's other serializations: it reads as null,
-// so that every decoded message survives a re-encoding unchanged.
-const DECODE_OPTIONS: DecodeOptions = { rejectDuplicateMapKeys: true, coerceUndefinedToNull: true };
+import { DECODE_OPTIONS, ENCODE_OPTIONS } from './cbor-options.js';
+import { appendToCborArray, splitCbor } from './cbor-spans.js';
+import { withLazyArguments } from './forwarding.js';
+import type { DecodeOptions, Serializer } from './serializer.js';
 
 /** The CBOR serialization (`wamp.2.cbor`, RawSocket id 3): RFC 8949, bytes as byte strings. */
 export class CborSerializer implements Serializer {
@@ -22,17 +16,27 @@ export class CborSerializer implements Serializer {
   readonly binary = true;
 
   encode(message: WampMessage): Uint8Array {
-    return encode(message.toArray(), ENCODE_OPTIONS);
+    const array = message.toArray();
+    // Arguments that arrived as CBOR go out as the bytes they arrived in.
+    const tail = takeEncodedTail(array, this.id) as Uint8Array[] | undefined;
+    const bytes = encode(array, ENCODE_OPTIONS);
+    return tail === undefined ? bytes : appendToCborArray(bytes, tail);
   }
 
-  decode(frame: string | Uint8Array): WampMessage {
+  decode(frame: string | Uint8Array, options?: DecodeOptions): WampMessage {
     if (typeof frame === 'string') throw new ProtocolViolation('CBOR messages must be binary, got text');
-    let value: unknown;
-    try {
-      value = decode(frame, DECODE_OPTIONS);
-    } catch (e) {
-      throw new ProtocolViolation(`invalid CBOR: ${e instanceof Error ? e.message : String(e)}`);
+    if (options?.lazyArgumentsFrom !== undefined && frame.length >= options.lazyArgumentsFrom) {
+      const split = splitCbor(frame);
+      if (split !== undefined) return messageFromArray(withLazyArguments(decodeCbor(split.envelope) as unknown[], split.args, split.kwargs));
     }
-    return messageFromArray(value);
+    return messageFromArray(decodeCbor(frame));
+  }
+}
+
+function decodeCbor(bytes: Uint8Array): unknown {
+  try {
+    return decode(bytes, DECODE_OPTIONS);
+  } catch (e) {
+    throw new ProtocolViolation(`invalid CBOR: ${e instanceof Error ? e.message : String(e)}`);
   }
 }

@@ -1,8 +1,11 @@
 import { Decoder, Encoder, ExtData, ExtensionCodec } from '@msgpack/msgpack';
 import { ProtocolViolation } from '../protocol/errors.js';
+import { takeEncodedTail } from '../protocol/lazy-arguments.js';
 import { messageFromArray } from '../protocol/message.js';
 import type { WampMessage } from '../protocol/message.js';
-import type { Serializer } from './serializer.js';
+import { withLazyArguments } from './forwarding.js';
+import { appendToMsgpackArray, splitMsgpack } from './msgpack-spans.js';
+import type { DecodeOptions, Serializer } from './serializer.js';
 
 /**
  * msgpackr (Wampy.js's MessagePack library) writes JavaScript `undefined` as fixext 1 of type 0
@@ -32,17 +35,27 @@ export class MsgpackSerializer implements Serializer {
   readonly #decoder = new Decoder({ extensionCodec: extensions });
 
   encode(message: WampMessage): Uint8Array {
-    return this.#encoder.encode(message.toArray());
+    const array = message.toArray();
+    // Arguments that arrived as MessagePack go out as the bytes they arrived in.
+    const tail = takeEncodedTail(array, this.id) as Uint8Array[] | undefined;
+    const bytes = this.#encoder.encode(array);
+    return tail === undefined ? bytes : appendToMsgpackArray(bytes, tail);
   }
 
-  decode(frame: string | Uint8Array): WampMessage {
+  decode(frame: string | Uint8Array, options?: DecodeOptions): WampMessage {
     if (typeof frame === 'string') throw new ProtocolViolation('MessagePack messages must be binary, got text');
-    let value: unknown;
+    if (options?.lazyArgumentsFrom !== undefined && frame.length >= options.lazyArgumentsFrom) {
+      const split = splitMsgpack(frame);
+      if (split !== undefined) return messageFromArray(withLazyArguments(this.#decodeValue(split.envelope) as unknown[], split.args, split.kwargs));
+    }
+    return messageFromArray(this.#decodeValue(frame));
+  }
+
+  #decodeValue(bytes: Uint8Array): unknown {
     try {
-      value = this.#decoder.decode(frame);
+      return this.#decoder.decode(bytes);
     } catch (e) {
       throw new ProtocolViolation(`invalid MessagePack: ${e instanceof Error ? e.message : String(e)}`);
     }
-    return messageFromArray(value);
   }
 }
