@@ -128,14 +128,18 @@ export function plainValueOf<T>(value: T): T {
  * nothing is left to append.
  */
 export function takeEncodedTail(array: unknown[], format: string): Array<string | Uint8Array> | undefined {
-  const length = array.length;
-  let end = length;
-  while (end > 1 && length - end < 2) {
-    const span = encodedSpanOf(array[end - 1]);
-    if (span === undefined || span.format !== format) break;
-    end--;
+  let tail: Array<string | Uint8Array> | undefined;
+  let end = array.length;
+  for (let i = end - 1; i >= array.length - 2 && i > 0; i--) {
+    const state = stateOf(array[i]);
+    if (state === undefined) continue;
+    if (i === end - 1 && !state.modified && state.span.format === format) {
+      (tail ??= []).unshift(state.span.encoded);
+      end = i;
+    } else {
+      array[i] = state.value();
+    }
   }
-  for (let i = Math.max(1, length - 2); i < end; i++) array[i] = plainValueOf(array[i]);
-  if (end === length) return undefined;
-  return array.splice(end).map((value) => encodedSpanOf(value)!.encoded);
+  if (tail !== undefined) array.length = end;
+  return tail;
 }

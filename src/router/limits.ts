@@ -1,6 +1,6 @@
+import { encodedSpanOf } from '../protocol/lazy-arguments.js';
 import type { EffectiveLimits, RouterLimits } from './config.js';
 import { effectiveLimits } from './config.js';
-import { encodedSpanOf } from '../protocol/lazy-arguments.js';
 
 /** The per-session quotas, payload nesting and idle timeout among the {@link RouterLimits}. */
 export type SessionLimits = Pick<RouterLimits, 'maxSubscriptionsPerSession' | 'maxRegistrationsPerSession' | 'maxPendingCallsPerSession' | 'maxPayloadDepth' | 'idleTimeoutMs'>;
