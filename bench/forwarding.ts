@@ -2,7 +2,7 @@
  * What a router pays to forward a CALL's arguments as an INVOCATION, per serializer and
  * argument size: decoded and re-encoded (`eager`), or kept encoded and spliced into the
  * INVOCATION (`lazy`, DecodeOptions.lazyArgumentsFrom). Chooses LAZY_ARGUMENTS_FROM.
- * Not a test. Run: `npm run bench:forwarding` (or `npx tsx bench/forwarding.ts [millisecondsPerCase]`).
+ * Not a test. Run: `npm run bench:forwarding` (or `npx tsx bench/forwarding.ts [millisecondsPerCase] [json|msgpack|cbor]`).
  */
 import { createMessage, messageFromArray } from '../src/protocol/message.js';
 import type { Message } from '../src/protocol/message.js';
@@ -12,8 +12,9 @@ import { MsgpackSerializer } from '../src/serialization/msgpack.js';
 import type { DecodeOptions, Serializer } from '../src/serialization/serializer.js';
 
 const SIZES = [256, 1024, 4 * 1024, 16 * 1024, 64 * 1024, 1024 * 1024];
-const SERIALIZERS: readonly Serializer[] = [new JsonSerializer(), new MsgpackSerializer(), new CborSerializer()];
 const budgetMs = Number(process.argv[2] ?? 300);
+const only = process.argv[3];
+const SERIALIZERS: readonly Serializer[] = [new JsonSerializer(), new MsgpackSerializer(), new CborSerializer()].filter((s) => only === undefined || s.id === only);
 const EAGER: DecodeOptions = {};
 const LAZY: DecodeOptions = { lazyArgumentsFrom: 0 };
 

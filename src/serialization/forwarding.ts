@@ -6,11 +6,14 @@ import type { DecodeOptions } from './serializer.js';
 
 /**
  * From this frame size on (octets, or UTF-16 units for JSON text), a router keeps
- * Arguments encoded ({@link DecodeOptions.lazyArgumentsFrom}). Below it, decoding and
- * re-encoding small arguments costs less than scanning the frame, decoding the envelope
- * apart and the proxies (`npm run bench:forwarding`; BENCHMARKS.md).
+ * Arguments encoded ({@link DecodeOptions.lazyArgumentsFrom}). Measured with
+ * `npm run bench:forwarding` (CPU per CALL forwarded): around 300 octets the scan, the
+ * envelope decoded apart and the proxies cost more than decoding and re-encoding (JSON 2
+ * to 4 times more); from about 1 KiB they cost less, or as much (one long CBOR string,
+ * whose decode and encode are native copies). 4 KiB leaves a margin above the break-even,
+ * and keeps the small messages of the hot path on the plain decode.
  */
-export const LAZY_ARGUMENTS_FROM = 16 * 1024;
+export const LAZY_ARGUMENTS_FROM = 4 * 1024;
 
 /** Nesting deeper than this is not scanned: the frame is decoded whole, and the router's depth limit judges it. */
 export const MAX_SCAN_DEPTH = 100;
