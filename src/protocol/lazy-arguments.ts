@@ -25,6 +25,7 @@ const LAZY = Symbol('lazy-arguments');
  * The proxy's behaviour: every ordinary operation first decodes the span into the
  * target (once), then acts on the target. A write detaches the span: the value is then
  * the router's own, and encoders must encode it rather than forward the original bytes.
+ * Writes into nested values are not seen; the router reads what it forwards, never edits it.
  */
 class LazyValue<T extends object> implements ProxyHandler<T> {
   readonly span: EncodedSpan;
