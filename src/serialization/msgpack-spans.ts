@@ -10,9 +10,9 @@ const spanDecoder = new Decoder();
 /**
  * Finds the byte ranges of Arguments and ArgumentsKw in a MessagePack CALL, YIELD, PUBLISH
  * or ERROR, checking the whole frame's structure, lengths and strings. Undefined for any
- * other frame, or one with anything the scanner does not vouch for (extension types,
- * non-string map keys, invalid UTF-8, truncation, trailing bytes): the caller then decodes
- * it whole, which accepts or refuses it exactly as for any frame.
+ * other frame, or one with anything the scanner does not vouch for (extension types, map
+ * keys other than strings and numbers, invalid UTF-8, truncation, trailing bytes): the
+ * caller then decodes it whole, which accepts or refuses it exactly as for any frame.
  */
 export function splitMsgpack(frame: Uint8Array): BinarySplit | undefined {
   const head = frame[0]!;
