@@ -92,6 +92,22 @@ describe('Router: large arguments are forwarded as they arrived, not decoded and
         expect((result[3] as Array<Record<string, unknown>>)[0]!['session']).toBe(session);
       });
 
+      it('keeps events whose arguments stayed encoded in the event history, readable through the meta API', async () => {
+        await router.close();
+        router = new Router({ realms: [{ name: 'realm1', history: [{ uri: 'com.example.kept', limit: 2 }] }] });
+        const subscriber = await peer(codec.protocol);
+        const publisher = await peer(codec.protocol);
+        subscriber.send(32, 1, {}, 'com.example.kept');
+        const [, , subscription] = await subscriber.next(33);
+        publisher.sendFrame(codec.frame([16, 1, { acknowledge: true }, 'com.example.kept'], codec.args, codec.kwargs));
+        await publisher.next(17);
+        subscriber.send(48, 2, {}, 'wamp.subscription.get_events', [subscription]);
+        const result = await subscriber.nextOf([50, 8]);
+        expect(result[0]).toBe(50);
+        const [[event]] = result[3] as [Array<Record<string, unknown>>];
+        expect([event!['args'], event!['kwargs']]).toEqual([...codec.values]);
+      });
+
       it('refuses malformed or truncated arguments with the same ABORT as a frame decoded whole', async () => {
         const caller = await peer(codec.protocol);
         const frame = codec.frame([48, 1, {}, 'com.example.echo'], codec.args, codec.kwargs);
