@@ -1,7 +1,7 @@
 /**
  * What a router pays to forward a CALL's arguments as an INVOCATION, per serializer and
  * argument size: decoded and re-encoded (`eager`), or kept encoded and spliced into the
- * INVOCATION (`lazy`, DecodeOptions.lazyArgumentsFrom). Chooses LAZY_ARGUMENTS_FROM.
+ * INVOCATION (`lazy`, decodeForwarding). Chooses LAZY_ARGUMENTS_FROM.
  * Not a test. Run: `npm run bench:forwarding` (or `npx tsx bench/forwarding.ts [millisecondsPerCase] [json|msgpack|cbor]`).
  */
 import { createMessage, messageFromArray } from '../src/protocol/message.js';
@@ -9,14 +9,13 @@ import type { Message } from '../src/protocol/message.js';
 import { CborSerializer } from '../src/serialization/cbor.js';
 import { JsonSerializer } from '../src/serialization/json.js';
 import { MsgpackSerializer } from '../src/serialization/msgpack.js';
-import type { DecodeOptions, Serializer } from '../src/serialization/serializer.js';
+import { decodeForwarding } from '../src/serialization/forwarding.js';
+import type { Serializer } from '../src/serialization/serializer.js';
 
 const SIZES = [256, 1024, 4 * 1024, 16 * 1024, 64 * 1024, 1024 * 1024];
 const budgetMs = Number(process.argv[2] ?? 300);
 const only = process.argv[3];
 const SERIALIZERS: readonly Serializer[] = [new JsonSerializer(), new MsgpackSerializer(), new CborSerializer()].filter((s) => only === undefined || s.id === only);
-const EAGER: DecodeOptions = {};
-const LAZY: DecodeOptions = { lazyArgumentsFrom: 0 };
 
 /** Arguments of about `bytes` octets: one string (a blob, a document), or records (structured data). */
 const SHAPES: ReadonlyArray<readonly [string, (bytes: number) => unknown[]]> = [
@@ -47,8 +46,8 @@ function nsPerOp(op: () => unknown): number {
 }
 
 /** CALL in, INVOCATION out, as the dealer builds it. */
-function forward(serializer: Serializer, frame: string | Uint8Array, options: DecodeOptions): string | Uint8Array {
-  const call = serializer.decode(frame, options) as Message<'CALL'>;
+function forward(serializer: Serializer, frame: string | Uint8Array, lazy: boolean): string | Uint8Array {
+  const call = (lazy ? decodeForwarding(serializer, frame, 0) : serializer.decode(frame)) as Message<'CALL'>;
   const { Arguments: args, ArgumentsKw: kwargs } = call.fields;
   return serializer.encode(createMessage('INVOCATION', { Request: 1, Registration: 2, Details: {}, Arguments: args, ArgumentsKw: kwargs }));
 }
@@ -59,8 +58,8 @@ for (const serializer of SERIALIZERS) {
   for (const [shape, make] of SHAPES) {
     for (const size of SIZES) {
       const frame = serializer.encode(messageFromArray([48, 7814135, {}, 'com.example.procedure', make(size)]));
-      const eager = nsPerOp(() => forward(serializer, frame, EAGER)) / 1000;
-      const lazy = nsPerOp(() => forward(serializer, frame, LAZY)) / 1000;
+      const eager = nsPerOp(() => forward(serializer, frame, false)) / 1000;
+      const lazy = nsPerOp(() => forward(serializer, frame, true)) / 1000;
       console.log([serializer.id, shape, frame.length, eager.toFixed(2), lazy.toFixed(2), (lazy / eager).toFixed(2)].join('\t'));
     }
   }

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { messageFromArray } from '../../src/protocol/message.js';
 import { CborSerializer } from '../../src/serialization/cbor.js';
 import { DECODE_OPTIONS } from '../../src/serialization/cbor-options.js';
-import { appendToCborArray, splitCbor } from '../../src/serialization/cbor-spans.js';
+import { appendElements } from '../../src/serialization/append-elements.js';
+import { splitCbor } from '../../src/serialization/cbor-spans.js';
 import { binaryFrames, equalBytes, oneByteChanged } from '../support/binary-frames.js';
 import { expectProperty } from '../support/property-check.js';
 
@@ -29,7 +30,7 @@ describe('splitCbor', () => {
         const whole = decode(frame, DECODE_OPTIONS) as unknown[];
         expect(decode(split.envelope, DECODE_OPTIONS)).toEqual(whole.slice(0, head.length));
         expect(spans.map((s) => s.decode())).toEqual(whole.slice(head.length));
-        expect(equalBytes(appendToCborArray(split.envelope, spans.map((s) => s.encoded as Uint8Array)), frame)).toBeTrue();
+        expect(equalBytes(appendElements(split.envelope, spans.map((s) => s.encoded as Uint8Array), 0x80, 0x1f), frame)).toBeTrue();
         return true;
       }),
       { numRuns: 500 },

@@ -1,16 +1,17 @@
 import { encodedSpanOf } from '../../src/protocol/lazy-arguments.js';
 import { createMessage, messageFromArray } from '../../src/protocol/message.js';
 import type { Message } from '../../src/protocol/message.js';
+import { decodeForwarding } from '../../src/serialization/forwarding.js';
 import { createSerializers } from '../../src/serialization/registry.js';
 
-describe('Serializers with lazyArgumentsFrom', () => {
+describe('decodeForwarding', () => {
   for (const serializer of createSerializers()) {
     describe(serializer.id, () => {
       const call = messageFromArray([48, 1, { timeout: 100 }, 'com.example.p', ['x'.repeat(100), 2], { k: [true] }]);
       const frame = serializer.encode(call);
 
-      it('keep Arguments encoded from that size on: an INVOCATION re-uses them without decoding them, and the first read decodes them once', () => {
-        const message = serializer.decode(frame, { lazyArgumentsFrom: frame.length }) as Message<'CALL'>;
+      it('keeps Arguments encoded from that size on: an INVOCATION re-uses them without decoding them, and the first read decodes them once', () => {
+        const message = decodeForwarding(serializer, frame, frame.length) as Message<'CALL'>;
         const args = encodedSpanOf(message.fields.Arguments)!;
         const kwargs = encodedSpanOf(message.fields.ArgumentsKw)!;
         expect(args.format).toBe(serializer.id);
@@ -26,13 +27,13 @@ describe('Serializers with lazyArgumentsFrom', () => {
         for (const decode of decodes) expect(decode).toHaveBeenCalledTimes(1);
       });
 
-      it('decode smaller frames, and everything without the option, at once', () => {
-        expect(encodedSpanOf(serializer.decode(frame, { lazyArgumentsFrom: frame.length + 1 }).fields['Arguments' as never])).toBeUndefined();
+      it('decodes smaller frames, and the serializers themselves everything, at once', () => {
+        expect(encodedSpanOf(decodeForwarding(serializer, frame, frame.length + 1).fields['Arguments' as never])).toBeUndefined();
         expect(encodedSpanOf(serializer.decode(frame).fields['Arguments' as never])).toBeUndefined();
       });
 
-      it('encode for another serialization from the decoded values', () => {
-        const message = serializer.decode(frame, { lazyArgumentsFrom: 0 }) as Message<'CALL'>;
+      it('lets another serialization encode the decoded values', () => {
+        const message = decodeForwarding(serializer, frame, 0) as Message<'CALL'>;
         for (const other of createSerializers()) {
           const { Arguments, ArgumentsKw } = message.fields;
           const out = other.encode(createMessage('INVOCATION', { Request: 5, Registration: 6, Details: {}, Arguments, ArgumentsKw }));

@@ -2,7 +2,8 @@ import { decode } from '@msgpack/msgpack';
 import fc from 'fast-check';
 import { messageFromArray } from '../../src/protocol/message.js';
 import { MsgpackSerializer } from '../../src/serialization/msgpack.js';
-import { appendToMsgpackArray, splitMsgpack } from '../../src/serialization/msgpack-spans.js';
+import { appendElements } from '../../src/serialization/append-elements.js';
+import { splitMsgpack } from '../../src/serialization/msgpack-spans.js';
 import { expectProperty } from '../support/property-check.js';
 import { binaryFrames, equalBytes, oneByteChanged } from '../support/binary-frames.js';
 
@@ -28,7 +29,7 @@ describe('splitMsgpack', () => {
         const whole = decode(frame) as unknown[];
         expect(decode(split.envelope)).toEqual(whole.slice(0, head.length));
         expect(spans.map((s) => s.decode())).toEqual(whole.slice(head.length));
-        expect(equalBytes(appendToMsgpackArray(split.envelope, spans.map((s) => s.encoded as Uint8Array)), frame)).toBeTrue();
+        expect(equalBytes(appendElements(split.envelope, spans.map((s) => s.encoded as Uint8Array), 0x90, 0x0f), frame)).toBeTrue();
         return true;
       }),
       { numRuns: 500 },

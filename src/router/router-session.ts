@@ -8,8 +8,8 @@ import type { RoleName } from '../protocol/features.js';
 import { createMessage } from '../protocol/message.js';
 import type { Message, WampMessage } from '../protocol/message.js';
 import { isValidUri } from '../protocol/uri.js';
-import { LAZY_ARGUMENTS_FROM } from '../serialization/forwarding.js';
-import type { DecodeOptions, Serializer } from '../serialization/serializer.js';
+import { decodeForwarding } from '../serialization/forwarding.js';
+import type { Serializer } from '../serialization/serializer.js';
 import type { Frame, Transport } from '../transport/transport.js';
 import { TransportError } from '../transport/transport.js';
 import type { AuthChallenge, AuthIdentity, AuthOutcome, AuthRefusal } from './auth/authenticator.js';
@@ -22,9 +22,6 @@ import type { Realm } from './realm.js';
 import type { RealmSession } from './realm-session.js';
 import type { RouterStats } from './router-stats.js';
 import { ROUTER_ROLES } from './router-roles.js';
-
-/** The router forwards what it receives: large Arguments are decoded only if something reads them. */
-const FORWARDING: DecodeOptions = { lazyArgumentsFrom: LAZY_ARGUMENTS_FROM };
 
 /** Where a router session is in the spec's lifecycle. */
 type SessionState = 'awaiting-hello' | 'authenticating' | 'challenged' | 'established' | 'closing' | 'closed';
@@ -277,7 +274,7 @@ export class RouterSession implements RealmSession {
     let message: WampMessage;
     try {
       // Large Arguments stay encoded: forwarded to peers of the same serialization unopened.
-      message = this.serializer.decode(frame, FORWARDING);
+      message = decodeForwarding(this.serializer, frame);
     } catch (error) {
       const reason = error instanceof ProtocolViolation ? error.message : 'undecodable message';
       return this.abort(WampErrors.protocolViolation, reason);

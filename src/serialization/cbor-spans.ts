@@ -1,8 +1,8 @@
 import { decode } from 'cborg';
 import type { EncodedSpan } from '../protocol/lazy-arguments.js';
-import { appendElements, ARGUMENTS_INDEX, MAX_SCAN_DEPTH } from './forwarding.js';
+import { ARGUMENTS_INDEX, MAX_SCAN_DEPTH } from './spans.js';
 import { DECODE_OPTIONS } from './cbor-options.js';
-import type { BinarySplit } from './forwarding.js';
+import type { FrameSplit } from './spans.js';
 import { isValidUtf8 } from './utf8-valid.js';
 
 const keyText = new TextDecoder();
@@ -15,7 +15,7 @@ const keyText = new TextDecoder();
  * bytes): the caller then decodes it whole, which accepts or refuses it as for any frame.
  * Lengths in more bytes than needed are valid CBOR and pass through as they are.
  */
-export function splitCbor(frame: Uint8Array): BinarySplit | undefined {
+export function splitCbor(frame: Uint8Array): FrameSplit<Uint8Array> | undefined {
   const head = frame[0]!;
   // WAMP messages have at most 7 elements: an array with its count in the header byte.
   if (head < 0x80 || head > 0x97) return undefined;
@@ -43,11 +43,6 @@ export function splitCbor(frame: Uint8Array): BinarySplit | undefined {
   const envelope = new Uint8Array(frame.subarray(0, argsStart));
   envelope[0] = 0x80 | at;
   return { envelope, args, kwargs };
-}
-
-/** Appends encoded elements to an encoded array of fewer than 24 elements (one header byte, as WAMP's always are). */
-export function appendToCborArray(array: Uint8Array, tail: readonly Uint8Array[]): Uint8Array {
-  return appendElements(array, tail, 0x80, 0x1f);
 }
 
 function cborSpan(encoded: Uint8Array, depth: number): EncodedSpan {

@@ -4,9 +4,8 @@ import { takeEncodedTail } from '../protocol/lazy-arguments.js';
 import { messageFromArray } from '../protocol/message.js';
 import type { WampMessage } from '../protocol/message.js';
 import { DECODE_OPTIONS, ENCODE_OPTIONS } from './cbor-options.js';
-import { appendToCborArray, splitCbor } from './cbor-spans.js';
-import { withLazyArguments } from './forwarding.js';
-import type { DecodeOptions, Serializer } from './serializer.js';
+import { appendElements } from './append-elements.js';
+import type { Serializer } from './serializer.js';
 
 /** The CBOR serialization (`wamp.2.cbor`, RawSocket id 3): RFC 8949, bytes as byte strings. */
 export class CborSerializer implements Serializer {
@@ -20,15 +19,11 @@ export class CborSerializer implements Serializer {
     // Arguments that arrived as CBOR go out as the bytes they arrived in.
     const tail = takeEncodedTail(array, this.id) as Uint8Array[] | undefined;
     const bytes = encode(array, ENCODE_OPTIONS);
-    return tail === undefined ? bytes : appendToCborArray(bytes, tail);
+    return tail === undefined ? bytes : appendElements(bytes, tail, 0x80, 0x1f);
   }
 
-  decode(frame: string | Uint8Array, options?: DecodeOptions): WampMessage {
+  decode(frame: string | Uint8Array): WampMessage {
     if (typeof frame === 'string') throw new ProtocolViolation('CBOR messages must be binary, got text');
-    if (options?.lazyArgumentsFrom !== undefined && frame.length >= options.lazyArgumentsFrom) {
-      const split = splitCbor(frame);
-      if (split !== undefined) return messageFromArray(withLazyArguments(decodeCbor(split.envelope) as unknown[], split.args, split.kwargs));
-    }
     return messageFromArray(decodeCbor(frame));
   }
 }

@@ -1,14 +1,7 @@
 import type { EncodedSpan } from '../protocol/lazy-arguments.js';
-import { ARGUMENTS_INDEX, MAX_SCAN_DEPTH } from './forwarding.js';
+import { ARGUMENTS_INDEX, MAX_SCAN_DEPTH } from './spans.js';
+import type { FrameSplit } from './spans.js';
 import { revive } from './json-bytes.js';
-
-/** A JSON frame split for forwarding: the envelope as JSON text, and the raw text of Arguments (and ArgumentsKw). */
-export interface JsonSplit {
-  /** The frame without Arguments and ArgumentsKw, still a JSON array. */
-  readonly envelope: string;
-  readonly args: EncodedSpan;
-  readonly kwargs: EncodedSpan | undefined;
-}
 
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 const CONTROL = /[\u0000-\u001f]/g;
@@ -19,7 +12,7 @@ const CONTROL = /[\u0000-\u001f]/g;
  * anything unexpected in it: the caller then decodes it whole, which reports what is wrong
  * exactly as for any frame.
  */
-export function splitJson(text: string): JsonSplit | undefined {
+export function splitJson(text: string): FrameSplit<string> | undefined {
   return new JsonScanner(text).split();
 }
 
@@ -39,7 +32,7 @@ class JsonScanner {
     this.#text = text;
   }
 
-  split(): JsonSplit | undefined {
+  split(): FrameSplit<string> | undefined {
     const text = this.#text;
     this.#space();
     if (text.charCodeAt(this.#pos) !== 0x5b /* [ */) return undefined;

@@ -2,10 +2,8 @@ import { ProtocolViolation } from '../protocol/errors.js';
 import { takeEncodedTail } from '../protocol/lazy-arguments.js';
 import { messageFromArray } from '../protocol/message.js';
 import type { WampMessage } from '../protocol/message.js';
-import { withLazyArguments } from './forwarding.js';
 import { bytesReplacer, containsBytes, revive } from './json-bytes.js';
-import { splitJson } from './json-spans.js';
-import type { DecodeOptions, Serializer } from './serializer.js';
+import type { Serializer } from './serializer.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -24,32 +22,17 @@ export class JsonSerializer implements Serializer {
     return tail === undefined ? text : `${text.slice(0, -1)},${tail.join(',')}]`;
   }
 
-  decode(frame: string | Uint8Array, options?: DecodeOptions): WampMessage {
+  decode(frame: string | Uint8Array): WampMessage {
     let text: string;
+    let parsed: unknown;
     try {
       text = typeof frame === 'string' ? frame : utf8.decode(frame);
+      parsed = JSON.parse(text);
     } catch (e) {
-      throw invalid(e);
+      throw new ProtocolViolation(`invalid JSON: ${e instanceof Error ? e.message : String(e)}`);
     }
-    if (options?.lazyArgumentsFrom !== undefined && text.length >= options.lazyArgumentsFrom) {
-      const split = splitJson(text);
-      if (split !== undefined) return messageFromArray(withLazyArguments(parse(split.envelope) as unknown[], split.args, split.kwargs));
-    }
-    return messageFromArray(parse(text));
+    // Only text that escapes U+0000 can hold bytes: skip the walk for everything else.
+    if (text.includes('\\u0000')) parsed = revive(parsed);
+    return messageFromArray(parsed);
   }
-}
-
-function parse(text: string): unknown {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw invalid(e);
-  }
-  // Only text that escapes U+0000 can hold bytes: skip the walk for everything else.
-  return text.includes('\\u0000') ? revive(parsed) : parsed;
-}
-
-function invalid(e: unknown): ProtocolViolation {
-  return new ProtocolViolation(`invalid JSON: ${e instanceof Error ? e.message : String(e)}`);
 }

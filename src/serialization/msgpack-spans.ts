@@ -1,7 +1,7 @@
 import { Decoder } from '@msgpack/msgpack';
 import type { EncodedSpan } from '../protocol/lazy-arguments.js';
-import { appendElements, ARGUMENTS_INDEX, MAX_SCAN_DEPTH } from './forwarding.js';
-import type { BinarySplit } from './forwarding.js';
+import { ARGUMENTS_INDEX, MAX_SCAN_DEPTH } from './spans.js';
+import type { FrameSplit } from './spans.js';
 import { isValidUtf8 } from './utf8-valid.js';
 
 // Spans hold no extension types (the scanner declines them), so a plain decoder reads them.
@@ -14,7 +14,7 @@ const spanDecoder = new Decoder();
  * keys other than strings and numbers, invalid UTF-8, truncation, trailing bytes): the
  * caller then decodes it whole, which accepts or refuses it exactly as for any frame.
  */
-export function splitMsgpack(frame: Uint8Array): BinarySplit | undefined {
+export function splitMsgpack(frame: Uint8Array): FrameSplit<Uint8Array> | undefined {
   const head = frame[0]!;
   // WAMP messages have at most 7 elements: a fixarray.
   if ((head & 0xf0) !== 0x90) return undefined;
@@ -44,11 +44,6 @@ export function splitMsgpack(frame: Uint8Array): BinarySplit | undefined {
   const envelope = new Uint8Array(frame.subarray(0, argsStart));
   envelope[0] = 0x90 | at;
   return { envelope, args, kwargs };
-}
-
-/** Appends encoded elements to an encoded array of fewer than 16 elements (a fixarray, as WAMP's always are). */
-export function appendToMsgpackArray(array: Uint8Array, tail: readonly Uint8Array[]): Uint8Array {
-  return appendElements(array, tail, 0x90, 0x0f);
 }
 
 function msgpackSpan(encoded: Uint8Array, depth: number): EncodedSpan {

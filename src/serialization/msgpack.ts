@@ -3,9 +3,8 @@ import { ProtocolViolation } from '../protocol/errors.js';
 import { takeEncodedTail } from '../protocol/lazy-arguments.js';
 import { messageFromArray } from '../protocol/message.js';
 import type { WampMessage } from '../protocol/message.js';
-import { withLazyArguments } from './forwarding.js';
-import { appendToMsgpackArray, splitMsgpack } from './msgpack-spans.js';
-import type { DecodeOptions, Serializer } from './serializer.js';
+import { appendElements } from './append-elements.js';
+import type { Serializer } from './serializer.js';
 
 /**
  * msgpackr (Wampy.js's MessagePack library) writes JavaScript `undefined` as fixext 1 of type 0
@@ -39,23 +38,17 @@ export class MsgpackSerializer implements Serializer {
     // Arguments that arrived as MessagePack go out as the bytes they arrived in.
     const tail = takeEncodedTail(array, this.id) as Uint8Array[] | undefined;
     const bytes = this.#encoder.encode(array);
-    return tail === undefined ? bytes : appendToMsgpackArray(bytes, tail);
+    return tail === undefined ? bytes : appendElements(bytes, tail, 0x90, 0x0f);
   }
 
-  decode(frame: string | Uint8Array, options?: DecodeOptions): WampMessage {
+  decode(frame: string | Uint8Array): WampMessage {
     if (typeof frame === 'string') throw new ProtocolViolation('MessagePack messages must be binary, got text');
-    if (options?.lazyArgumentsFrom !== undefined && frame.length >= options.lazyArgumentsFrom) {
-      const split = splitMsgpack(frame);
-      if (split !== undefined) return messageFromArray(withLazyArguments(this.#decodeValue(split.envelope) as unknown[], split.args, split.kwargs));
-    }
-    return messageFromArray(this.#decodeValue(frame));
-  }
-
-  #decodeValue(bytes: Uint8Array): unknown {
+    let value: unknown;
     try {
-      return this.#decoder.decode(bytes);
+      value = this.#decoder.decode(frame);
     } catch (e) {
       throw new ProtocolViolation(`invalid MessagePack: ${e instanceof Error ? e.message : String(e)}`);
     }
+    return messageFromArray(value);
   }
 }

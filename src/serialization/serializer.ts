@@ -3,17 +3,6 @@ import type { WampMessage } from '../protocol/message.js';
 /** The names of the serializations rxwamp speaks. */
 export type SerializerName = 'json' | 'msgpack' | 'cbor';
 
-/** How a {@link Serializer} decodes a frame. */
-export interface DecodeOptions {
-  /**
-   * For a router, which forwards what it receives: in frames of at least this many octets
-   * (UTF-16 units for JSON text), the Arguments and ArgumentsKw of CALL, YIELD, PUBLISH and
-   * ERROR are checked but stay encoded until something reads them, and a serializer of the
-   * same kind writes them out unchanged. Absent: everything is decoded at once.
-   */
-  readonly lazyArgumentsFrom?: number;
-}
-
 /**
  * Turns WAMP messages into frames and back. `decode` throws ProtocolViolation, and
  * nothing else, on bytes that are not a valid WAMP message.
@@ -30,5 +19,5 @@ export interface Serializer {
   /** A message as a frame: a string for JSON, bytes for the others. */
   encode(message: WampMessage): string | Uint8Array;
   /** A frame (text or bytes) as a message. */
-  decode(frame: string | Uint8Array, options?: DecodeOptions): WampMessage;
+  decode(frame: string | Uint8Array): WampMessage;
 }
