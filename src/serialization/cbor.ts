@@ -3,8 +3,8 @@ import { ProtocolViolation } from '../protocol/errors.js';
 import { takeEncodedTail } from '../protocol/lazy-arguments.js';
 import { messageFromArray } from '../protocol/message.js';
 import type { WampMessage } from '../protocol/message.js';
-import { DECODE_OPTIONS, ENCODE_OPTIONS } from './cbor-options.js';
 import { appendElements } from './append-elements.js';
+import { DECODE_OPTIONS, ENCODE_OPTIONS } from './cbor-options.js';
 import type { Serializer } from './serializer.js';
 
 /** The CBOR serialization (`wamp.2.cbor`, RawSocket id 3): RFC 8949, bytes as byte strings. */
@@ -24,14 +24,12 @@ export class CborSerializer implements Serializer {
 
   decode(frame: string | Uint8Array): WampMessage {
     if (typeof frame === 'string') throw new ProtocolViolation('CBOR messages must be binary, got text');
-    return messageFromArray(decodeCbor(frame));
-  }
-}
-
-function decodeCbor(bytes: Uint8Array): unknown {
-  try {
-    return decode(bytes, DECODE_OPTIONS);
-  } catch (e) {
-    throw new ProtocolViolation(`invalid CBOR: ${e instanceof Error ? e.message : String(e)}`);
+    let value: unknown;
+    try {
+      value = decode(frame, DECODE_OPTIONS);
+    } catch (e) {
+      throw new ProtocolViolation(`invalid CBOR: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return messageFromArray(value);
   }
 }
