@@ -34,7 +34,7 @@ const rate =
       : kind.startsWith('large')
         ? await rpcLarge(server, kind === 'large1m' ? 1024 * 1024 : 64 * 1024, timing)
         : await fanout(server, 'json', 8, timing);
-console.log(kind, Math.round(rate.perSecond), '/s');
+console.log(kind, Math.round(rate.perSecond), '/s,', rate.cpuUs.toFixed(1), 'µs router CPU per call');
 await stopAll([server]);
 
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;

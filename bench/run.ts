@@ -24,6 +24,8 @@ const argv = process.argv.slice(2);
 const smoke = argv.includes('--smoke');
 /** `--metrics-only`: just the cost of metrics, printed; nothing written. */
 const metricsOnly = argv.includes('--metrics-only');
+/** `--only large`: just RPC with 64 KiB and 1 MiB arguments against the floor, printed; nothing written. */
+const largeOnly = argv.includes('--only') && argv[argv.indexOf('--only') + 1] === 'large';
 const outIndex = argv.indexOf('--out');
 const out = outIndex >= 0 ? argv[outIndex + 1] : smoke ? undefined : fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
 
@@ -95,12 +97,30 @@ async function belowSaturationAndLarge(saturated: number): Promise<Pick<Figures,
           for (const [server, into] of [[floorServer, level.floor], [routerServer, level.router]] as const) into.push(await rpcPaced(server, level.rate, timing));
           log(`round ${round + 1}/${rounds} paced ${level.rate}/s: p50/p99 floor ${(level.floor.at(-1)!.p50Us / 1000).toFixed(1)}/${(level.floor.at(-1)!.p99Us / 1000).toFixed(1)} ms, router ${(level.router.at(-1)!.p50Us / 1000).toFixed(1)}/${(level.router.at(-1)!.p99Us / 1000).toFixed(1)} ms`);
         }
-        for (const size of large) {
-          for (const [server, into] of [[floorServer, size.floor], [routerServer, size.router]] as const) into.push(await rpcLarge(server, size.bytes, timing));
-          log(`round ${round + 1}/${rounds} ${size.bytes} B argument: floor ${size.floor.at(-1)!.perSecond.toFixed(0)}/s, router ${size.router.at(-1)!.perSecond.toFixed(0)}/s`);
-        }
+        await largeRound(floorServer, routerServer, large, round);
       }
       return { load, large };
+    }),
+  );
+}
+
+/** One round of RPC with large arguments, floor then router, for each size. */
+async function largeRound(floorServer: Server, routerServer: Server, large: NonNullable<Figures['large']>, round: number): Promise<void> {
+  for (const size of large) {
+    for (const [server, into] of [[floorServer, size.floor], [routerServer, size.router]] as const) into.push(await rpcLarge(server, size.bytes, timing));
+    log(`round ${round + 1}/${rounds} ${size.bytes} B argument: floor ${size.floor.at(-1)!.perSecond.toFixed(0)}/s ${size.floor.at(-1)!.cpuUs.toFixed(0)} µs, router ${size.router.at(-1)!.perSecond.toFixed(0)}/s ${size.router.at(-1)!.cpuUs.toFixed(0)} µs`);
+  }
+}
+
+/** `--only large`: the large-argument rows alone, floor and router alternately. */
+async function largeVersusFloor(): Promise<NonNullable<Figures['large']>> {
+  const large: NonNullable<Figures['large']> = [64 * 1024, 1024 * 1024].map((bytes) => ({ bytes, floor: [], router: [] }));
+  return withServer('floor-relay.ts', (floorServer) =>
+    withServer('router-server.ts', async (routerServer) => {
+      await warm(floorServer);
+      await warm(routerServer);
+      for (let round = 0; round < rounds; round++) await largeRound(floorServer, routerServer, large, round);
+      return large;
     }),
   );
 }
@@ -223,6 +243,18 @@ if (metricsOnly) {
   const cost = await metricsCost();
   const rows = metricsRows(cost, median, (ok) => (ok ? 'met' : 'MISSED'));
   process.stdout.write(rows.map((r) => r.filter((c) => c !== '').join('  |  ')).join('\n') + '\n');
+  process.exit(0);
+}
+
+if (largeOnly) {
+  for (const size of await largeVersusFloor()) {
+    const mb = (rates: Rate[]): number => (median(rates.map((r) => r.perSecond)) * size.bytes) / 1e6;
+    const cpu = (rates: Rate[]): number => median(rates.map((r) => r.cpuUs));
+    process.stdout.write(
+      `${size.bytes} B argument: router ${mb(size.router).toFixed(1)} MB/s, floor ${mb(size.floor).toFixed(1)} MB/s, ratio ${(mb(size.router) / mb(size.floor)).toFixed(2)}; ` +
+        `server CPU per call router ${cpu(size.router).toFixed(0)} µs, floor ${cpu(size.floor).toFixed(0)} µs (medians of ${rounds})\n`,
+    );
+  }
   process.exit(0);
 }
 

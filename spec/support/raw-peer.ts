@@ -29,6 +29,8 @@ export const ALL_CLIENT_ROLES = {
  */
 export class RawPeer {
   readonly received: unknown[][] = [];
+  /** Every frame from the router, as it arrived (for specs that compare bytes). */
+  readonly frames: Array<string | Uint8Array> = [];
   closed = false;
   /** Answer a GOODBYE from the router as a client would. */
   autoAnswerGoodbye = true;
@@ -46,7 +48,10 @@ export class RawPeer {
     this.#send = (frame) => peerEnd.outgoing.next(frame);
     this.#close = () => peerEnd.outgoing.complete();
     this.#subscription = peerEnd.incoming$.subscribe({
-      next: (frame) => this.#receive(this.#serializer.decode(frame)),
+      next: (frame) => {
+        this.frames.push(frame);
+        this.#receive(this.#serializer.decode(frame));
+      },
       error: () => this.#closed(),
       complete: () => this.#closed(),
     });

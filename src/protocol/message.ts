@@ -2,6 +2,7 @@ import { isDict, isEmptyDict } from './dict.js';
 import type { Dict } from './dict.js';
 import { ProtocolViolation } from './errors.js';
 import { isId } from './ids.js';
+import { encodedSpanOf } from './lazy-arguments.js';
 import { ERROR_REQUEST_TYPES, layoutOfCode, layoutOfName, MESSAGE_TABLE } from './message-table.js';
 import type { CompiledLayout, FieldName, MessageCode, MessageFields, MessageName } from './message-table.js';
 import { checkOptions, describe } from './options-schema.js';
@@ -118,9 +119,10 @@ function messageToArray(msg: WampMessage): unknown[] {
       // `!= null`: a null from untyped JavaScript is no payload, never a null on the wire.
       const args = fields[name] as unknown[] | null | undefined;
       const kwargs = fields['ArgumentsKw'] as Dict | null | undefined;
-      const hasKwargs = kwargs != null && !isEmptyDict(kwargs);
+      // A still-encoded value says whether it is empty without being decoded.
+      const hasKwargs = kwargs != null && !(encodedSpanOf(kwargs)?.empty ?? isEmptyDict(kwargs));
       if (hasKwargs) out.push(args ?? [], kwargs);
-      else if (args != null && args.length > 0) out.push(args);
+      else if (args != null && !(encodedSpanOf(args)?.empty ?? args.length === 0)) out.push(args);
       break;
     }
     const value = fields[name];

@@ -1,3 +1,4 @@
+import { encodedSpanOf } from '../protocol/lazy-arguments.js';
 import type { EffectiveLimits, RouterLimits } from './config.js';
 import { effectiveLimits } from './config.js';
 
@@ -40,14 +41,20 @@ export const LimitErrors = {
  * (typed arrays and strings are leaves), stops at the first one too deep, allocates nothing.
  */
 export function nestedDeeperThan(value: unknown, maxDepth: number): boolean {
+  // Arguments still encoded: the serializer measured their depth when it checked them.
+  const span = encodedSpanOf(value);
+  return span !== undefined ? span.depth > maxDepth : deeperThan(value, maxDepth);
+}
+
+function deeperThan(value: unknown, maxDepth: number): boolean {
   if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return false;
   if (maxDepth <= 0) return true;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (nestedDeeperThan(value[i], maxDepth - 1)) return true;
+    for (let i = 0; i < value.length; i++) if (deeperThan(value[i], maxDepth - 1)) return true;
     return false;
   }
   const dict = value as Record<string, unknown>;
-  for (const key in dict) if (nestedDeeperThan(dict[key], maxDepth - 1)) return true;
+  for (const key in dict) if (deeperThan(dict[key], maxDepth - 1)) return true;
   return false;
 }
 

@@ -8,6 +8,7 @@ import type { RoleName } from '../protocol/features.js';
 import { createMessage } from '../protocol/message.js';
 import type { Message, WampMessage } from '../protocol/message.js';
 import { isValidUri } from '../protocol/uri.js';
+import { decodeForwarding } from '../serialization/forwarding.js';
 import type { Serializer } from '../serialization/serializer.js';
 import type { Frame, Transport } from '../transport/transport.js';
 import { TransportError } from '../transport/transport.js';
@@ -272,7 +273,8 @@ export class RouterSession implements RealmSession {
     }
     let message: WampMessage;
     try {
-      message = this.serializer.decode(frame);
+      // Large Arguments stay encoded: forwarded to peers of the same serialization unopened.
+      message = decodeForwarding(this.serializer, frame);
     } catch (error) {
       const reason = error instanceof ProtocolViolation ? error.message : 'undecodable message';
       return this.abort(WampErrors.protocolViolation, reason);

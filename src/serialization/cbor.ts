@@ -1,18 +1,11 @@
 import { decode, encode } from 'cborg';
-import type { DecodeOptions, EncodeOptions } from 'cborg';
 import { ProtocolViolation } from '../protocol/errors.js';
+import { takeEncodedTail } from '../protocol/lazy-arguments.js';
 import { messageFromArray } from '../protocol/message.js';
 import type { WampMessage } from '../protocol/message.js';
+import { appendElements } from './append-elements.js';
+import { DECODE_OPTIONS, ENCODE_OPTIONS } from './cbor-options.js';
 import type { Serializer } from './serializer.js';
-
-// cborg writes every integral number as a CBOR integer (WAMP IDs up to 2^53 included)
-// and Uint8Array as a byte string: plain CBOR that every WAMP peer reads. Keys keep their
-// insertion order (a stable sort with a neutral comparator), as other WAMP encoders do.
-const ENCODE_OPTIONS: EncodeOptions = { ignoreUndefinedProperties: true, mapSorter: () => 0 };
-// Integers beyond 2^53 arrive as BigInt; message validation then refuses them as IDs.
-// CBOR's `undefined` has no counterpart in WAMP's other serializations: it reads as null,
-// so that every decoded message survives a re-encoding unchanged.
-const DECODE_OPTIONS: DecodeOptions = { rejectDuplicateMapKeys: true, coerceUndefinedToNull: true };
 
 /** The CBOR serialization (`wamp.2.cbor`, RawSocket id 3): RFC 8949, bytes as byte strings. */
 export class CborSerializer implements Serializer {
@@ -22,7 +15,11 @@ export class CborSerializer implements Serializer {
   readonly binary = true;
 
   encode(message: WampMessage): Uint8Array {
-    return encode(message.toArray(), ENCODE_OPTIONS);
+    const array = message.toArray();
+    // Arguments that arrived as CBOR go out as the bytes they arrived in.
+    const tail = takeEncodedTail(array, this.id) as Uint8Array[] | undefined;
+    const bytes = encode(array, ENCODE_OPTIONS);
+    return tail === undefined ? bytes : appendElements(bytes, tail, 0x80, 0x1f);
   }
 
   decode(frame: string | Uint8Array): WampMessage {

@@ -1,4 +1,5 @@
 import { ProtocolViolation } from '../protocol/errors.js';
+import { takeEncodedTail } from '../protocol/lazy-arguments.js';
 import { messageFromArray } from '../protocol/message.js';
 import type { WampMessage } from '../protocol/message.js';
 import { bytesReplacer, containsBytes, revive } from './json-bytes.js';
@@ -15,7 +16,10 @@ export class JsonSerializer implements Serializer {
 
   encode(message: WampMessage): string {
     const array = message.toArray();
-    return containsBytes(array) ? JSON.stringify(array, bytesReplacer) : JSON.stringify(array);
+    // Arguments that arrived as JSON text go out as that text, unparsed and unchanged.
+    const tail = takeEncodedTail(array, this.id);
+    const text = containsBytes(array) ? JSON.stringify(array, bytesReplacer) : JSON.stringify(array);
+    return tail === undefined ? text : `${text.slice(0, -1)},${tail.join(',')}]`;
   }
 
   decode(frame: string | Uint8Array): WampMessage {

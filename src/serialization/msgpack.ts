@@ -1,7 +1,9 @@
 import { Decoder, Encoder, ExtData, ExtensionCodec } from '@msgpack/msgpack';
 import { ProtocolViolation } from '../protocol/errors.js';
+import { takeEncodedTail } from '../protocol/lazy-arguments.js';
 import { messageFromArray } from '../protocol/message.js';
 import type { WampMessage } from '../protocol/message.js';
+import { appendElements } from './append-elements.js';
 import type { Serializer } from './serializer.js';
 
 /**
@@ -32,7 +34,11 @@ export class MsgpackSerializer implements Serializer {
   readonly #decoder = new Decoder({ extensionCodec: extensions });
 
   encode(message: WampMessage): Uint8Array {
-    return this.#encoder.encode(message.toArray());
+    const array = message.toArray();
+    // Arguments that arrived as MessagePack go out as the bytes they arrived in.
+    const tail = takeEncodedTail(array, this.id) as Uint8Array[] | undefined;
+    const bytes = this.#encoder.encode(array);
+    return tail === undefined ? bytes : appendElements(bytes, tail, 0x90, 0x0f);
   }
 
   decode(frame: string | Uint8Array): WampMessage {
