@@ -5,6 +5,9 @@
  *
  * `npm run bench -- --smoke`: a few hundred milliseconds per figure, to check that the
  * suite works; it writes nothing unless `--out FILE` is given.
+ *
+ * `npm run bench -- --only fanout|client|memory|metrics [--rounds N]`: one group of figures,
+ * printed with its per-round values; nothing written (for comparing a change, not for the table).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -24,13 +27,17 @@ const argv = process.argv.slice(2);
 const smoke = argv.includes('--smoke');
 /** `--metrics-only`: just the cost of metrics, printed; nothing written. */
 const metricsOnly = argv.includes('--metrics-only');
+/** `--only GROUP`: just that group of figures, printed; nothing written. */
+const onlyIndex = argv.indexOf('--only');
+const only = onlyIndex >= 0 ? argv[onlyIndex + 1] : undefined;
+const roundsIndex = argv.indexOf('--rounds');
 const outIndex = argv.indexOf('--out');
-const out = outIndex >= 0 ? argv[outIndex + 1] : smoke ? undefined : fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
+const out = outIndex >= 0 ? argv[outIndex + 1] : smoke || only !== undefined ? undefined : fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
 
 const timing: Timing = smoke ? { warmupMs: 150, windowMs: 250 } : { warmupMs: 500, windowMs: 1500 };
 /** The warm-up of a fresh server process (JIT), before its first measurement. */
 const warmupOnlyMs = smoke ? 100 : 1000;
-const rounds = smoke ? 1 : 3;
+const rounds = roundsIndex >= 0 ? Number(argv[roundsIndex + 1]) : smoke ? 1 : 3;
 const stateLevels = smoke ? [1, 100] : [1, 1_000, 100_000];
 const idleSessions = smoke ? 200 : 10_000;
 const started = Date.now();
@@ -59,7 +66,7 @@ async function warm(server: Server): Promise<void> {
  * RPC and fan-out against the floor and the router, both running (and warmed) for the
  * whole comparison, measured alternately `rounds` times: each ratio is taken within a round.
  */
-async function versusFloor(): Promise<Figures['versus']> {
+async function versusFloor(withRpc = true): Promise<Figures['versus']> {
   const floor = { rpc: [] as Rate[], fan8: [] as Rate[], fan64: [] as Rate[] };
   const router = { rpc: [] as Rate[], fan8: [] as Rate[], fan64: [] as Rate[] };
   return withServer('floor-relay.ts', (floorServer) =>
@@ -67,11 +74,11 @@ async function versusFloor(): Promise<Figures['versus']> {
       await warm(floorServer);
       await warm(routerServer);
       for (let round = 0; round < rounds; round++) {
-        for (const [server, into] of [[floorServer, floor], [routerServer, router]] as const) into.rpc.push(await rpc(server, 'json', 'ws', timing));
+        if (withRpc) for (const [server, into] of [[floorServer, floor], [routerServer, router]] as const) into.rpc.push(await rpc(server, 'json', 'ws', timing));
         for (const [server, into] of [[floorServer, floor], [routerServer, router]] as const) into.fan8.push(await fanout(server, 'json', 8, timing));
         for (const [server, into] of [[floorServer, floor], [routerServer, router]] as const) into.fan64.push(await fanout(server, 'json', 64, timing));
         for (const [name, into] of [['floor', floor], ['router', router]] as const) {
-          log(`round ${round + 1}/${rounds} ${name}: rpc ${into.rpc.at(-1)!.perSecond.toFixed(0)}/s, fan-out 8 ${into.fan8.at(-1)!.perSecond.toFixed(0)}/s, 64 ${into.fan64.at(-1)!.perSecond.toFixed(0)}/s`);
+          log(`round ${round + 1}/${rounds} ${name}: rpc ${into.rpc.at(-1)?.perSecond.toFixed(0) ?? '-'}/s, fan-out 8 ${into.fan8.at(-1)!.perSecond.toFixed(0)}/s, 64 ${into.fan64.at(-1)!.perSecond.toFixed(0)}/s`);
         }
       }
       return { floor, router };
@@ -217,6 +224,50 @@ async function metricsCost(): Promise<MetricsCost> {
       ),
     { metrics: false },
   );
+}
+
+/** `--only GROUP`: the figures of one group with their per-round values, for comparing a change. */
+async function runOnly(group: string): Promise<void> {
+  const list = (values: number[], digits = 2): string => values.map((v) => v.toFixed(digits)).join(', ');
+  const summary = (name: string, router: Rate[], floor: Rate[]): void => {
+    const ratios = router.map((r, i) => r.perSecond / floor[i]!.perSecond);
+    const cpu = (rates: Rate[]): number[] => rates.map((r) => r.cpuUs);
+    process.stdout.write(
+      `${name}: ratio ${median(ratios).toFixed(2)} (rounds ${list(ratios)}); /s ${list(router.map((r) => r.perSecond), 0)} against ${list(floor.map((r) => r.perSecond), 0)}; ` +
+        `server CPU µs per message ${median(cpu(router)).toFixed(2)} against ${median(cpu(floor)).toFixed(2)} (rounds ${list(cpu(router))} against ${list(cpu(floor))})\n`,
+    );
+  };
+  switch (group) {
+    case 'fanout': {
+      const { floor, router } = await versusFloor(false);
+      summary('fan-out 8, router / floor', router.fan8, floor.fan8);
+      summary('fan-out 64, router / floor', router.fan64, floor.fan64);
+      return;
+    }
+    case 'client': {
+      const { raw, client } = await clientOverhead();
+      summary('calls, WampClient / raw callers', client, raw);
+      process.stdout.write(`callers' own CPU µs per call, WampClient: ${list(client.map((r) => r.callersCpuUs ?? NaN))}; raw: ${list(raw.map((r) => r.callersCpuUs ?? NaN))}\n`);
+      return;
+    }
+    case 'memory': {
+      const m = await memory();
+      process.stdout.write(`memory per idle session (${m.sessions}): router ${(m.router / 1024).toFixed(2)} KiB, floor ${(m.floor / 1024).toFixed(2)} KiB, +${((m.router - m.floor) / 1024).toFixed(2)} KiB\n`);
+      return;
+    }
+    case 'metrics': {
+      const rows = metricsRows(await metricsCost(), median, (ok) => (ok ? 'met' : 'MISSED'));
+      process.stdout.write(rows.map((r) => r.filter((c) => c !== '').join('  |  ')).join('\n') + '\n');
+      return;
+    }
+    default:
+      throw new Error(`--only ${group}: not one of fanout, client, memory, metrics`);
+  }
+}
+
+if (only !== undefined) {
+  await runOnly(only);
+  process.exit(0);
 }
 
 if (metricsOnly) {
