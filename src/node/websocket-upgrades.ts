@@ -12,6 +12,10 @@ import type { ConnectionQueue } from './transport-server.js';
 import { urlHost } from './transport-server.js';
 import { tlsChannelOf } from './tls-channel.js';
 import { keepWebSocketAlive } from './websocket-keepalive.js';
+import { textFrameBytes } from './text-frame-bytes.js';
+
+/** `ws.send` options for a text frame given as bytes. */
+const TEXT_FRAME = { binary: false } as const;
 
 /** How WebSocket upgrades become WAMP transports (shared by serveWebSocket and attach). */
 export interface WebSocketUpgradeOptions {
@@ -94,12 +98,14 @@ export function webSocketUpgrades(queue: ConnectionQueue, options: WebSocketUpgr
       wss.handleUpgrade(request, socket, head, (ws) => {
         clients.add(ws);
         if (options.keepalive !== undefined) keepWebSocketAlive(ws, options.keepalive);
-        // The messages sent to this client in one turn leave in one write (see coalesce-writes.ts).
+        // The messages sent to this client in one turn leave in one write (see coalesce-writes.ts),
+        // and a text frame goes out as bytes encoded once for all its receivers (text-frame-bytes.ts).
         const coalesce = writeCoalescer(socket);
-        const send = ws.send.bind(ws);
+        const send = ws.send.bind(ws) as (data: string | Uint8Array, options?: unknown, callback?: unknown) => void;
         ws.send = ((data: string | Uint8Array, ...rest: unknown[]) => {
           coalesce();
-          (send as (...a: unknown[]) => void)(data, ...rest);
+          if (typeof data === 'string' && rest.length === 0) send(textFrameBytes(data), TEXT_FRAME);
+          else send(data, ...rest);
         }) as typeof ws.send;
         ws.once('close', () => clients.delete(ws));
         queue.push(
