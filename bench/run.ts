@@ -6,7 +6,7 @@
  * `npm run bench -- --smoke`: a few hundred milliseconds per figure, to check that the
  * suite works; it writes nothing unless `--out FILE` is given.
  *
- * `npm run bench -- --only fanout|client|memory|metrics [--rounds N]`: one group of figures,
+ * `npm run bench -- --only fanout|client|publish|memory|metrics [--rounds N]`: one group of figures,
  * printed with its per-round values; nothing written (for comparing a change, not for the table).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -19,7 +19,7 @@ import type { Server } from './lib/processes.js';
 import { metricsRows, renderCharts, renderReport } from './lib/report.js';
 import type { Figures, MetricsCost, MetricsInProcess } from './lib/report.js';
 import { Child } from './lib/processes.js';
-import { fanout, memoryPerSession, rpc, rpcLarge, rpcPaced, seed } from './lib/scenarios.js';
+import { fanout, memoryPerSession, publishing, rpc, rpcLarge, rpcPaced, seed } from './lib/scenarios.js';
 import type { Rate, Timing } from './lib/scenarios.js';
 import { median } from './lib/stats.js';
 
@@ -140,6 +140,21 @@ async function clientOverhead(): Promise<Figures['client']> {
   });
 }
 
+/** A WampClient publisher against a raw publisher, alternately on one router. */
+async function clientPublishOverhead(): Promise<NonNullable<Figures['clientPublish']>> {
+  return withServer('router-server.ts', async (server) => {
+    await warm(server);
+    const raw: Rate[] = [];
+    const client: Rate[] = [];
+    for (let round = 0; round < rounds; round++) {
+      raw.push(await publishing(server, timing));
+      client.push(await publishing(server, timing, 'load/client-publisher.ts'));
+      log(`client publish round ${round + 1}/${rounds}: raw ${raw.at(-1)!.perSecond.toFixed(0)}/s, WampClient ${client.at(-1)!.perSecond.toFixed(0)}/s`);
+    }
+    return { raw, client };
+  });
+}
+
 /** Publish and call cost with more and more other subscriptions and registrations. */
 async function scaling(): Promise<Figures['scaling']> {
   const levels: Figures['scaling'] = [];
@@ -244,10 +259,12 @@ async function runOnly(group: string): Promise<void> {
       summary('fan-out 64, router / floor', router.fan64, floor.fan64);
       return;
     }
-    case 'client': {
-      const { raw, client } = await clientOverhead();
-      summary('calls, WampClient / raw callers', client, raw);
-      process.stdout.write(`callers' own CPU µs per call, WampClient: ${list(client.map((r) => r.callersCpuUs ?? NaN))}; raw: ${list(raw.map((r) => r.callersCpuUs ?? NaN))}\n`);
+    case 'client':
+    case 'publish': {
+      const { raw, client } = group === 'client' ? await clientOverhead() : await clientPublishOverhead();
+      const what = group === 'client' ? 'calls' : 'publications';
+      summary(`${what}, WampClient / raw`, client, raw);
+      process.stdout.write(`client's own CPU µs per message, WampClient: ${list(client.map((r) => r.callersCpuUs ?? NaN))}; raw: ${list(raw.map((r) => r.callersCpuUs ?? NaN))}\n`);
       return;
     }
     case 'memory': {
@@ -261,7 +278,7 @@ async function runOnly(group: string): Promise<void> {
       return;
     }
     default:
-      throw new Error(`--only ${group}: not one of fanout, client, memory, metrics`);
+      throw new Error(`--only ${group}: not one of fanout, client, publish, memory, metrics`);
   }
 }
 
@@ -291,6 +308,7 @@ const figures: Figures = {
   ...(await belowSaturationAndLarge(saturated)),
   matrix: await rpcMatrix(),
   client: await clientOverhead(),
+  clientPublish: await clientPublishOverhead(),
   scaling: await scaling(),
   memory: await memory(),
   metrics: await metricsCost(),
