@@ -1,5 +1,5 @@
 import { Codes } from '../protocol/message-table.js';
-import type { Observer, Subscription as RxSubscription } from 'rxjs';
+import type { Observable, Observer, Subscription as RxSubscription } from 'rxjs';
 import type { Dict } from '../protocol/dict.js';
 import { isDict } from '../protocol/dict.js';
 import { ProtocolViolation, WampCloseReasons, WampErrors } from '../protocol/errors.js';
@@ -399,7 +399,7 @@ export class RouterSession implements RealmSession {
       ? (details['authmethods'] as string[])
       : ['anonymous'];
     this.#state = 'authenticating';
-    this.#pendingAuth = runAuthenticator(realm.authenticator, {
+    this.#awaitDecision(runAuthenticator(realm.authenticator, {
       realm: realmName,
       sessionId: this.id,
       authid: typeof details['authid'] === 'string' ? details['authid'] : undefined,
@@ -407,7 +407,20 @@ export class RouterSession implements RealmSession {
       authextra: isDict(details['authextra']) ? details['authextra'] : {},
       peer: this.transport.peer,
       tls: this.transport.tls,
-    }).subscribe((outcome) => this.#decided(realm, outcome));
+    }), realm);
+  }
+
+  /** Waits for an authentication outcome; the subscription is kept only while it is pending. */
+  #awaitDecision(outcome$: Observable<AuthOutcome>, realm: Realm): void {
+    const pending = outcome$.subscribe((outcome) => {
+      this.#pendingAuth = undefined;
+      this.#decided(realm, outcome);
+    });
+    if (pending.closed) return;
+    // Still waiting: keep it, to cancel it if the session ends first. An outcome that came
+    // synchronously has been handled: nothing more is wanted from it.
+    if (this.#state === 'authenticating') this.#pendingAuth = pending;
+    else pending.unsubscribe();
   }
 
   #authenticate(message: Message<'AUTHENTICATE'>): void {
@@ -416,7 +429,7 @@ export class RouterSession implements RealmSession {
     this.#challenge = undefined;
     this.#state = 'authenticating';
     if (realm === undefined) return this.abort(WampErrors.noSuchRealm, `realm '${this.realm}' is gone`);
-    this.#pendingAuth = verifyChallenge(challenge, message.fields.Signature, message.fields.Extra).subscribe((outcome) => this.#decided(realm, outcome));
+    this.#awaitDecision(verifyChallenge(challenge, message.fields.Signature, message.fields.Extra), realm);
   }
 
   #decided(realm: Realm, outcome: AuthOutcome): void {
