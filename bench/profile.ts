@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/profile.ts [rpc|fanout|client|large|large1m] [DIR]`: runs one load with `--cpu-prof` on
+ * `node --import tsx bench/profile.ts [rpc|fanout|client|publish|large|large1m] [DIR]`: runs one load with `--cpu-prof` on
  * the router (or on the WampClient callers), then prints the functions with the most self time.
  * Used to find the hot path; not part of `npm run bench`.
  */
@@ -7,7 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, stopAll } from './lib/processes.js';
-import { fanout, rpc, rpcLarge } from './lib/scenarios.js';
+import { fanout, publishing, rpc, rpcLarge } from './lib/scenarios.js';
+import type { Rate } from './lib/scenarios.js';
 
 interface ProfileNode {
   id: number;
@@ -23,18 +24,19 @@ interface Profile {
 const kind = process.argv[2] ?? 'rpc';
 const dir = process.argv[3] ?? mkdtempSync(join(tmpdir(), 'rxwamp-prof-'));
 const profiling = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
-// 'client' profiles the WampClient callers; 'rpc', 'fanout' and 'large' (64 KiB arguments) and 'large1m' (1 MiB) profile the router.
-const server = await startServer('router-server.ts', {}, kind === 'client' ? [] : profiling);
+// 'client' profiles the WampClient callers, 'publish' the WampClient publisher; 'rpc', 'fanout' and 'large' (64 KiB arguments) and 'large1m' (1 MiB) profile the router.
+const ofClient = kind === 'client' || kind === 'publish';
+const server = await startServer('router-server.ts', {}, ofClient ? [] : profiling);
 const timing = { warmupMs: 1000, windowMs: 4000 };
-const rate =
-  kind === 'client'
-    ? await rpc(server, 'json', 'ws', timing, 'load/client-callers.ts', profiling)
-    : kind === 'rpc'
-      ? await rpc(server, 'json', 'ws', timing)
-      : kind.startsWith('large')
-        ? await rpcLarge(server, kind === 'large1m' ? 1024 * 1024 : 64 * 1024, timing)
-        : await fanout(server, 'json', 8, timing);
-console.log(kind, Math.round(rate.perSecond), '/s,', rate.cpuUs.toFixed(1), 'µs router CPU per call');
+async function load(): Promise<Rate> {
+  if (kind === 'client') return rpc(server, 'json', 'ws', timing, 'load/client-callers.ts', profiling);
+  if (kind === 'publish') return publishing(server, timing, 'load/client-publisher.ts', profiling);
+  if (kind === 'rpc') return rpc(server, 'json', 'ws', timing);
+  if (kind.startsWith('large')) return rpcLarge(server, kind === 'large1m' ? 1024 * 1024 : 64 * 1024, timing);
+  return fanout(server, 'json', 8, timing);
+}
+const rate = await load();
+console.log(kind, Math.round(rate.perSecond), '/s,', rate.cpuUs.toFixed(1), 'µs router CPU per message');
 await stopAll([server]);
 
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;

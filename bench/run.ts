@@ -5,6 +5,9 @@
  *
  * `npm run bench -- --smoke`: a few hundred milliseconds per figure, to check that the
  * suite works; it writes nothing unless `--out FILE` is given.
+ *
+ * `npm run bench -- --only fanout|client|publish|memory|metrics|large [--rounds N]`: one group of figures,
+ * printed with its per-round values; nothing written (for comparing a change, not for the table).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -16,7 +19,7 @@ import type { Server } from './lib/processes.js';
 import { metricsRows, renderCharts, renderReport } from './lib/report.js';
 import type { Figures, MetricsCost, MetricsInProcess } from './lib/report.js';
 import { Child } from './lib/processes.js';
-import { fanout, memoryPerSession, rpc, rpcLarge, rpcPaced, seed } from './lib/scenarios.js';
+import { fanout, memoryPerSession, publishing, rpc, rpcLarge, rpcPaced, seed } from './lib/scenarios.js';
 import type { Rate, Timing } from './lib/scenarios.js';
 import { median } from './lib/stats.js';
 
@@ -24,15 +27,17 @@ const argv = process.argv.slice(2);
 const smoke = argv.includes('--smoke');
 /** `--metrics-only`: just the cost of metrics, printed; nothing written. */
 const metricsOnly = argv.includes('--metrics-only');
-/** `--only large`: just RPC with 64 KiB and 1 MiB arguments against the floor, printed; nothing written. */
-const largeOnly = argv.includes('--only') && argv[argv.indexOf('--only') + 1] === 'large';
+/** `--only GROUP`: just that group of figures, printed; nothing written. */
+const onlyIndex = argv.indexOf('--only');
+const only = onlyIndex >= 0 ? argv[onlyIndex + 1] : undefined;
+const roundsIndex = argv.indexOf('--rounds');
 const outIndex = argv.indexOf('--out');
-const out = outIndex >= 0 ? argv[outIndex + 1] : smoke ? undefined : fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
+const out = outIndex >= 0 ? argv[outIndex + 1] : smoke || only !== undefined ? undefined : fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
 
 const timing: Timing = smoke ? { warmupMs: 150, windowMs: 250 } : { warmupMs: 500, windowMs: 1500 };
 /** The warm-up of a fresh server process (JIT), before its first measurement. */
 const warmupOnlyMs = smoke ? 100 : 1000;
-const rounds = smoke ? 1 : 3;
+const rounds = roundsIndex >= 0 ? Number(argv[roundsIndex + 1]) : smoke ? 1 : 3;
 const stateLevels = smoke ? [1, 100] : [1, 1_000, 100_000];
 const idleSessions = smoke ? 200 : 10_000;
 const started = Date.now();
@@ -61,7 +66,7 @@ async function warm(server: Server): Promise<void> {
  * RPC and fan-out against the floor and the router, both running (and warmed) for the
  * whole comparison, measured alternately `rounds` times: each ratio is taken within a round.
  */
-async function versusFloor(): Promise<Figures['versus']> {
+async function versusFloor(withRpc = true): Promise<Figures['versus']> {
   const floor = { rpc: [] as Rate[], fan8: [] as Rate[], fan64: [] as Rate[] };
   const router = { rpc: [] as Rate[], fan8: [] as Rate[], fan64: [] as Rate[] };
   return withServer('floor-relay.ts', (floorServer) =>
@@ -69,11 +74,11 @@ async function versusFloor(): Promise<Figures['versus']> {
       await warm(floorServer);
       await warm(routerServer);
       for (let round = 0; round < rounds; round++) {
-        for (const [server, into] of [[floorServer, floor], [routerServer, router]] as const) into.rpc.push(await rpc(server, 'json', 'ws', timing));
+        if (withRpc) for (const [server, into] of [[floorServer, floor], [routerServer, router]] as const) into.rpc.push(await rpc(server, 'json', 'ws', timing));
         for (const [server, into] of [[floorServer, floor], [routerServer, router]] as const) into.fan8.push(await fanout(server, 'json', 8, timing));
         for (const [server, into] of [[floorServer, floor], [routerServer, router]] as const) into.fan64.push(await fanout(server, 'json', 64, timing));
         for (const [name, into] of [['floor', floor], ['router', router]] as const) {
-          log(`round ${round + 1}/${rounds} ${name}: rpc ${into.rpc.at(-1)!.perSecond.toFixed(0)}/s, fan-out 8 ${into.fan8.at(-1)!.perSecond.toFixed(0)}/s, 64 ${into.fan64.at(-1)!.perSecond.toFixed(0)}/s`);
+          log(`round ${round + 1}/${rounds} ${name}: rpc ${into.rpc.at(-1)?.perSecond.toFixed(0) ?? '-'}/s, fan-out 8 ${into.fan8.at(-1)!.perSecond.toFixed(0)}/s, 64 ${into.fan64.at(-1)!.perSecond.toFixed(0)}/s`);
         }
       }
       return { floor, router };
@@ -148,6 +153,21 @@ async function clientOverhead(): Promise<Figures['client']> {
       raw.push(await rpc(server, 'json', 'ws', timing));
       client.push(await rpc(server, 'json', 'ws', timing, 'load/client-callers.ts'));
       log(`client round ${round + 1}/${rounds}: raw ${raw.at(-1)!.perSecond.toFixed(0)}/s, WampClient ${client.at(-1)!.perSecond.toFixed(0)}/s`);
+    }
+    return { raw, client };
+  });
+}
+
+/** A WampClient publisher against a raw publisher, alternately on one router. */
+async function clientPublishOverhead(): Promise<NonNullable<Figures['clientPublish']>> {
+  return withServer('router-server.ts', async (server) => {
+    await warm(server);
+    const raw: Rate[] = [];
+    const client: Rate[] = [];
+    for (let round = 0; round < rounds; round++) {
+      raw.push(await publishing(server, timing));
+      client.push(await publishing(server, timing, 'load/client-publisher.ts'));
+      log(`client publish round ${round + 1}/${rounds}: raw ${raw.at(-1)!.perSecond.toFixed(0)}/s, WampClient ${client.at(-1)!.perSecond.toFixed(0)}/s`);
     }
     return { raw, client };
   });
@@ -239,22 +259,67 @@ async function metricsCost(): Promise<MetricsCost> {
   );
 }
 
+/** `--only GROUP`: the figures of one group with their per-round values, for comparing a change. */
+async function runOnly(group: string): Promise<void> {
+  const list = (values: number[], digits = 2): string => values.map((v) => v.toFixed(digits)).join(', ');
+  const summary = (name: string, router: Rate[], floor: Rate[]): void => {
+    const ratios = router.map((r, i) => r.perSecond / floor[i]!.perSecond);
+    const cpu = (rates: Rate[]): number[] => rates.map((r) => r.cpuUs);
+    process.stdout.write(
+      `${name}: ratio ${median(ratios).toFixed(2)} (rounds ${list(ratios)}); /s ${list(router.map((r) => r.perSecond), 0)} against ${list(floor.map((r) => r.perSecond), 0)}; ` +
+        `server CPU µs per message ${median(cpu(router)).toFixed(2)} against ${median(cpu(floor)).toFixed(2)} (rounds ${list(cpu(router))} against ${list(cpu(floor))})\n`,
+    );
+  };
+  switch (group) {
+    case 'fanout': {
+      const { floor, router } = await versusFloor(false);
+      summary('fan-out 8, router / floor', router.fan8, floor.fan8);
+      summary('fan-out 64, router / floor', router.fan64, floor.fan64);
+      return;
+    }
+    case 'client':
+    case 'publish': {
+      const { raw, client } = group === 'client' ? await clientOverhead() : await clientPublishOverhead();
+      const what = group === 'client' ? 'calls' : 'publications';
+      summary(`${what}, WampClient / raw`, client, raw);
+      process.stdout.write(`client's own CPU µs per message, WampClient: ${list(client.map((r) => r.callersCpuUs ?? NaN))}; raw: ${list(raw.map((r) => r.callersCpuUs ?? NaN))}\n`);
+      return;
+    }
+    case 'memory': {
+      const m = await memory();
+      process.stdout.write(`memory per idle session (${m.sessions}): router ${(m.router / 1024).toFixed(2)} KiB, floor ${(m.floor / 1024).toFixed(2)} KiB, +${((m.router - m.floor) / 1024).toFixed(2)} KiB\n`);
+      return;
+    }
+    case 'metrics': {
+      const rows = metricsRows(await metricsCost(), median, (ok) => (ok ? 'met' : 'MISSED'));
+      process.stdout.write(rows.map((r) => r.filter((c) => c !== '').join('  |  ')).join('\n') + '\n');
+      return;
+    }
+    case 'large': {
+      for (const size of await largeVersusFloor()) {
+        const mb = (rates: Rate[]): number => (median(rates.map((r) => r.perSecond)) * size.bytes) / 1e6;
+        const cpu = (rates: Rate[]): number => median(rates.map((r) => r.cpuUs));
+        process.stdout.write(
+          `${size.bytes} B argument: router ${mb(size.router).toFixed(1)} MB/s, floor ${mb(size.floor).toFixed(1)} MB/s, ratio ${(mb(size.router) / mb(size.floor)).toFixed(2)}; ` +
+            `server CPU per call router ${cpu(size.router).toFixed(0)} µs, floor ${cpu(size.floor).toFixed(0)} µs (medians of ${rounds})\n`,
+        );
+      }
+      return;
+    }
+    default:
+      throw new Error(`--only ${group}: not one of fanout, client, publish, memory, metrics, large`);
+  }
+}
+
+if (only !== undefined) {
+  await runOnly(only);
+  process.exit(0);
+}
+
 if (metricsOnly) {
   const cost = await metricsCost();
   const rows = metricsRows(cost, median, (ok) => (ok ? 'met' : 'MISSED'));
   process.stdout.write(rows.map((r) => r.filter((c) => c !== '').join('  |  ')).join('\n') + '\n');
-  process.exit(0);
-}
-
-if (largeOnly) {
-  for (const size of await largeVersusFloor()) {
-    const mb = (rates: Rate[]): number => (median(rates.map((r) => r.perSecond)) * size.bytes) / 1e6;
-    const cpu = (rates: Rate[]): number => median(rates.map((r) => r.cpuUs));
-    process.stdout.write(
-      `${size.bytes} B argument: router ${mb(size.router).toFixed(1)} MB/s, floor ${mb(size.floor).toFixed(1)} MB/s, ratio ${(mb(size.router) / mb(size.floor)).toFixed(2)}; ` +
-        `server CPU per call router ${cpu(size.router).toFixed(0)} µs, floor ${cpu(size.floor).toFixed(0)} µs (medians of ${rounds})\n`,
-    );
-  }
   process.exit(0);
 }
 
@@ -272,6 +337,7 @@ const figures: Figures = {
   ...(await belowSaturationAndLarge(saturated)),
   matrix: await rpcMatrix(),
   client: await clientOverhead(),
+  clientPublish: await clientPublishOverhead(),
   scaling: await scaling(),
   memory: await memory(),
   metrics: await metricsCost(),

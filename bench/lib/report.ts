@@ -19,6 +19,8 @@ export interface Figures {
   };
   readonly matrix: Array<{ codec: string; transport: string; rate: Rate }>;
   readonly client: { raw: Rate[]; client: Rate[] };
+  /** Acknowledged publications per second, a WampClient publisher against a raw one, alternately. */
+  readonly clientPublish?: { raw: Rate[]; client: Rate[] };
   readonly scaling: Array<{ count: number; publish: Rate; call: Rate; seedSeconds: number }>;
   readonly memory: { sessions: number; floor: number; router: number };
   /** Latency below saturation: paced calls at fractions of the saturated rate, floor and router alternately. */
@@ -155,6 +157,12 @@ export function renderReport(f: Figures, median: (values: number[]) => number): 
   rows.push(['WampClient calls/s (WampClient / raw generator)', n0(rates(f.client.client)), n0(rates(f.client.raw)), n2(clientRatio), '≥ 0.9', verdict(clientRatio >= 0.9)]);
   const callersCpu = (list: Rate[]): number => median(list.map((r) => r.callersCpuUs ?? NaN));
   rows.push(['  callers\' own CPU per call (WampClient / raw generator)', `${n2(callersCpu(f.client.client))} µs`, `${n2(callersCpu(f.client.raw))} µs`, n2(callersCpu(f.client.client) / callersCpu(f.client.raw)), '', '']);
+  if (f.clientPublish !== undefined) {
+    const publish = f.clientPublish;
+    const publishRatio = ratios(publish.client, publish.raw);
+    rows.push(['WampClient publishes/s, acknowledged (WampClient / raw generator)', n0(rates(publish.client)), n0(rates(publish.raw)), n2(publishRatio), '≥ 0.9', verdict(publishRatio >= 0.9)]);
+    rows.push(['  publisher\'s own CPU per publication (WampClient / raw generator)', `${n2(callersCpu(publish.client))} µs`, `${n2(callersCpu(publish.raw))} µs`, n2(callersCpu(publish.client) / callersCpu(publish.raw)), '', '']);
+  }
 
   for (const level of f.load ?? []) {
     const p = (list: Rate[], key: 'p50Us' | 'p99Us'): string => ms(median(list.map((r) => r[key])));
@@ -195,6 +203,12 @@ export function renderReport(f: Figures, median: (values: number[]) => number): 
     `- raw callers: ${f.client.raw.map((r) => n0(r.perSecond)).join(', ')}; WampClient callers: ${f.client.client.map((r) => n0(r.perSecond)).join(', ')}`,
     `- callers' own CPU per call, WampClient: ${f.client.client.map((r) => n2(r.callersCpuUs ?? NaN)).join(', ')} µs; raw: ${f.client.raw.map((r) => n2(r.callersCpuUs ?? NaN)).join(', ')} µs`,
     `- router CPU per call, WampClient callers: ${f.client.client.map((r) => n2(r.cpuUs)).join(', ')} µs; raw callers: ${f.client.raw.map((r) => n2(r.cpuUs)).join(', ')} µs`,
+    ...(f.clientPublish === undefined
+      ? []
+      : [
+          `- raw publisher: ${f.clientPublish.raw.map((r) => n0(r.perSecond)).join(', ')}; WampClient publisher: ${f.clientPublish.client.map((r) => n0(r.perSecond)).join(', ')} publications/s; ` +
+            `own CPU per publication, WampClient: ${f.clientPublish.client.map((r) => n2(r.callersCpuUs ?? NaN)).join(', ')} µs; raw: ${f.clientPublish.raw.map((r) => n2(r.callersCpuUs ?? NaN)).join(', ')} µs`,
+        ]),
     ...(f.load ?? []).map((l) => `- paced at ${n0(l.rate)} calls/s, p50 / p99 floor: ${l.floor.map((r) => `${ms(r.p50Us)} / ${ms(r.p99Us)}`).join(', ')}; router: ${l.router.map((r) => `${ms(r.p50Us)} / ${ms(r.p99Us)}`).join(', ')}`),
     ...(f.large ?? []).map((l) => `- ${kibOrMib(l.bytes)} argument, calls/s floor: ${l.floor.map((r) => n0(r.perSecond)).join(', ')}; router: ${l.router.map((r) => n0(r.perSecond)).join(', ')}; server CPU per call floor ${l.floor.map((r) => n0(r.cpuUs)).join(', ')} µs, router ${l.router.map((r) => n0(r.cpuUs)).join(', ')} µs`),
     ...(f.metrics === undefined ? [] : metricsDetails(f.metrics)),
@@ -220,6 +234,7 @@ export function renderCharts(f: Figures, median: (values: number[]) => number): 
     pair('Fan-out to 8 subscribers', router.fan8, floor.fan8),
     pair('Fan-out to 64 subscribers', router.fan64, floor.fan64),
     pair('WampClient vs raw callers', f.client.client, f.client.raw),
+    ...(f.clientPublish === undefined ? [] : [pair('WampClient vs raw publisher', f.clientPublish.client, f.clientPublish.raw)]),
     ...(f.large ?? []).map((l) => pair(`RPC, ${kibOrMib(l.bytes)} argument`, l.router, l.floor, ' MB/s', l.bytes / 1e6)),
   ];
   const throughput = renderBarChart({ title: `Throughput against the floor (${f.date.slice(0, 10)}, ${f.cores} cores)`, axis: 'ratio to the floor (1.0 = floor)', groups, reference: { value: 1, caption: 'floor' } });

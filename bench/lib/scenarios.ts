@@ -18,7 +18,7 @@ export interface Rate {
   readonly p99Us: number;
   /** The server's CPU time per message (call or publication), in µs: its cost, independent of who else needs the cores. */
   readonly cpuUs: number;
-  /** RPC: the callers' own CPU time per call, in µs (raw or WampClient callers). */
+  /** RPC: the callers' own CPU time per call, in µs (raw or WampClient callers); publishing: the publisher's per publication. */
   readonly callersCpuUs?: number;
 }
 
@@ -84,6 +84,31 @@ export async function fanout(server: Server, codec: Codec, subscribers: number, 
     const { results, serverCpuMicros } = await measure(generators, timing.warmupMs, timing.windowMs, server);
     const [subs, publisher] = results as [WindowResult, WindowResult];
     return { perSecond: subs.count / subs.seconds, p50Us: publisher['p50Us'] as number, p99Us: publisher['p99Us'] as number, cpuUs: serverCpuMicros / publisher.count };
+  } finally {
+    await stopAll(generators);
+  }
+}
+
+/**
+ * Publications per second of one acknowledged publisher (64 in flight) to 1 subscriber, and the
+ * publisher's own CPU per publication: a raw publisher, or a WampClient one (`load/client-publisher.ts`).
+ */
+export async function publishing(server: Server, timing: Timing, publisherScript = 'load/publisher.ts', publisherNodeArgs: string[] = []): Promise<Rate> {
+  const url = urlOf(server, 'ws');
+  const generators: Child[] = [];
+  try {
+    generators.push(await startGenerator('load/subscribers.ts', { url, codec: 'json', topic: TOPIC, subscribers: 1 }));
+    generators.push(await startGenerator(publisherScript, { url, codec: 'json', topic: TOPIC, inflight: 64 }, publisherNodeArgs));
+    const { results, serverCpuMicros } = await measure(generators, timing.warmupMs, timing.windowMs, server);
+    const publisher = results[1]!;
+    const publisherCpuUs = publisher['clientCpuUs'];
+    return {
+      perSecond: publisher.count / publisher.seconds,
+      p50Us: publisher['p50Us'] as number,
+      p99Us: publisher['p99Us'] as number,
+      cpuUs: serverCpuMicros / publisher.count,
+      ...(typeof publisherCpuUs === 'number' ? { callersCpuUs: publisherCpuUs } : {}),
+    };
   } finally {
     await stopAll(generators);
   }

@@ -8,6 +8,8 @@ const config = generatorConfig<{ url: string; codec: Codec; topic: string; infli
 const args = ['hello', 42, { small: true }];
 const options = { acknowledge: true };
 const trips = new RoundTrips();
+// The publisher's own CPU time over the window (compared with the WampClient publisher's).
+let cpuAtReset = process.cpuUsage();
 try {
   const peer = await session(config.url, config.codec);
   let request = 0;
@@ -25,8 +27,14 @@ try {
     run: () => {
       for (let i = 0; i < config.inflight; i++) publish();
     },
-    reset: () => trips.reset(),
-    collect: (seconds) => trips.result(seconds),
+    reset: () => {
+      trips.reset();
+      cpuAtReset = process.cpuUsage();
+    },
+    collect: (seconds) => {
+      const cpu = process.cpuUsage(cpuAtReset);
+      return { ...trips.result(seconds), clientCpuUs: (cpu.user + cpu.system) / trips.count };
+    },
   });
 } catch (error) {
   failGenerator(error);

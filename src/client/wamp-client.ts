@@ -117,8 +117,19 @@ export class WampClient {
     return this.#shared.size + (this.#sessionNow()?.internalSize() ?? 0);
   }
 
-  /** Runs `work` on the next established session; errors if the client closes first. */
+  /**
+   * Runs `work` on the next established session; errors if the client closes first. With a
+   * session already established (the usual case) `work` runs on it directly: no operators
+   * to set up and tear down per call or publication (BENCHMARKS.md, WampClient).
+   */
   #onSession<T>(work: (session: WampSession) => Observable<T>): Observable<T> {
+    return new Observable<T>((subscriber) => {
+      const session = this.#sessionNow();
+      return (session !== undefined ? work(session) : this.#onNextSession(work)).subscribe(subscriber);
+    });
+  }
+
+  #onNextSession<T>(work: (session: WampSession) => Observable<T>): Observable<T> {
     return defer(() => {
       this.#connect();
       return this.#current.pipe(

@@ -11,7 +11,11 @@ import { DEFAULT_HIGH_WATER_MARK } from './serve-rawsocket.js';
 import type { ConnectionQueue } from './transport-server.js';
 import { urlHost } from './transport-server.js';
 import { tlsChannelOf } from './tls-channel.js';
-import { keepWebSocketAlive } from './websocket-keepalive.js';
+import { webSocketKeepalive } from './websocket-keepalive.js';
+import { textFrameBytes } from './text-frame-bytes.js';
+
+/** `ws.send` options for a text frame given as bytes. */
+const TEXT_FRAME = { binary: false } as const;
 
 /** How WebSocket upgrades become WAMP transports (shared by serveWebSocket and attach). */
 export interface WebSocketUpgradeOptions {
@@ -70,8 +74,15 @@ function describePeer(request: IncomingMessage, secure: boolean): string {
 export function webSocketUpgrades(queue: ConnectionQueue, options: WebSocketUpgradeOptions): WebSocketUpgrades {
   const supported = options.subprotocols ?? [...SUBPROTOCOLS];
   const clients = new Set<WebSocket>();
+  const keepalive = options.keepalive === undefined ? undefined : webSocketKeepalive(clients, options.keepalive);
+  // Called with `this` as the socket: one listener function for all connections.
+  function forget(this: WebSocket): void {
+    clients.delete(this);
+  }
   const wss = new WebSocketServer({
     noServer: true,
+    // `clients` tracks them (one Set, one 'close' listener per connection, not two).
+    clientTracking: false,
     maxPayload: options.maxMessageSize ?? 16 * 1024 * 1024,
     handleProtocols: (protocols) => chooseSubprotocol([...protocols].join(','), supported) ?? false,
   });
@@ -93,15 +104,17 @@ export function webSocketUpgrades(queue: ConnectionQueue, options: WebSocketUpgr
       const tls = socket instanceof TLSSocket ? tlsChannelOf(socket, true) : undefined;
       wss.handleUpgrade(request, socket, head, (ws) => {
         clients.add(ws);
-        if (options.keepalive !== undefined) keepWebSocketAlive(ws, options.keepalive);
-        // The messages sent to this client in one turn leave in one write (see coalesce-writes.ts).
+        ws.on('close', forget);
+        keepalive?.watch(ws);
+        // The messages sent to this client in one turn leave in one write (see coalesce-writes.ts),
+        // and a text frame goes out as bytes encoded once for all its receivers (text-frame-bytes.ts).
         const coalesce = writeCoalescer(socket);
-        const send = ws.send.bind(ws);
+        const send = ws.send.bind(ws) as (data: string | Uint8Array, options?: unknown, callback?: unknown) => void;
         ws.send = ((data: string | Uint8Array, ...rest: unknown[]) => {
           coalesce();
-          (send as (...a: unknown[]) => void)(data, ...rest);
+          if (typeof data === 'string' && rest.length === 0) send(textFrameBytes(data), TEXT_FRAME);
+          else send(data, ...rest);
         }) as typeof ws.send;
-        ws.once('close', () => clients.delete(ws));
         queue.push(
           webSocketTransport(ws, {
             peer: describePeer(request, tls !== undefined),
@@ -113,6 +126,7 @@ export function webSocketUpgrades(queue: ConnectionQueue, options: WebSocketUpgr
       });
     },
     close() {
+      keepalive?.stop();
       const goodbyes = [...clients].map(
         (ws) =>
           new Promise<void>((done) => {

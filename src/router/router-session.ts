@@ -1,5 +1,5 @@
 import { Codes } from '../protocol/message-table.js';
-import type { Subscription as RxSubscription } from 'rxjs';
+import type { Observable, Observer, Subscription as RxSubscription } from 'rxjs';
 import type { Dict } from '../protocol/dict.js';
 import { isDict } from '../protocol/dict.js';
 import { ProtocolViolation, WampCloseReasons, WampErrors } from '../protocol/errors.js';
@@ -70,17 +70,19 @@ export class RouterSession implements RealmSession {
   #pendingAuth: RxSubscription | undefined;
   #incoming: RxSubscription | undefined;
   #goodbyeTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #featureCache = new Map<string, boolean>();
+  /** Ends a session whose handshake takes longer than the router's limit; cleared once it is established. */
+  #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+  // Created on first use, as the two below: an idle session should cost little (BENCHMARKS.md, memory).
+  #featureCache: Map<string, boolean> | undefined;
   /** Request ids of this session's CALLs that await their final RESULT or ERROR. */
-  readonly #pendingCalls = new Set<number>();
+  #pendingCalls: Set<number> | undefined;
   /** Messages written to the transport but not yet flushed to the network. */
   readonly #backlog = new OutboundBacklog();
   /** The largest message the peer gets: the router's limit, or the smaller one the transport negotiated. */
   readonly #maxOutgoing: number;
   readonly #stats: RouterStats | undefined;
-  #resolveEnded!: () => void;
-  /** Settles when the session has ended, however it ended. */
-  readonly ended = new Promise<void>((resolve) => (this.#resolveEnded = resolve));
+  #ended: Promise<void> | undefined;
+  #resolveEnded: (() => void) | undefined;
 
   constructor(transport: Transport, serializer: Serializer, host: SessionHost) {
     this.transport = transport;
@@ -96,17 +98,40 @@ export class RouterSession implements RealmSession {
     return { peer: this.transport.peer, protocol: this.transport.protocol };
   }
 
-  /** Starts reading the transport. */
+  /** Settles when the session has ended, however it ended. */
+  get ended(): Promise<void> {
+    if (this.#ended === undefined) {
+      if (this.#state === 'closed') this.#ended = Promise.resolve();
+      else this.#ended = new Promise<void>((resolve) => (this.#resolveEnded = resolve));
+    }
+    return this.#ended;
+  }
+
+  /** Starts reading the transport, and the clock of the handshake (the router's `handshakeTimeoutMs`). */
   start(): void {
-    this.#incoming = this.transport.incoming$.subscribe({
-      next: (frame) => this.#receive(frame),
-      error: (error: unknown) => {
-        const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'transport_error';
-        this.#host.logger.log('warn', 'transport_failed', { session: this.id, peer: this.transport.peer, code, error: error instanceof Error ? error.message : String(error) });
-        this.end(`transport.${code}`);
-      },
-      complete: () => this.end('transport.closed'),
-    });
+    this.#handshakeTimer = setTimeout(() => this.#handshakeExpired(), this.#host.limits.handshakeTimeoutMs);
+    this.#incoming = this.transport.incoming$.subscribe(new TransportReader(this));
+  }
+
+  /** Handles one frame from the transport (called by the session's {@link TransportReader}). */
+  receive(frame: Frame): void {
+    this.#receive(frame);
+  }
+
+  /** The transport failed (called by the session's {@link TransportReader}). */
+  transportFailed(error: unknown): void {
+    const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'transport_error';
+    this.#host.logger.log('warn', 'transport_failed', { session: this.id, peer: this.transport.peer, code, error: error instanceof Error ? error.message : String(error) });
+    this.end(`transport.${code}`);
+  }
+
+  #handshakeExpired(): void {
+    this.#handshakeTimer = undefined;
+    if (this.#state !== 'awaiting-hello' && this.#state !== 'challenged' && this.#state !== 'authenticating') return;
+    const limits = this.#host.limits;
+    this.#stats?.limitHit(LimitErrors.handshakeTimeout);
+    this.#host.logger.log('warn', 'limit_exceeded', { session: this.id, peer: this.transport.peer, limit: LimitErrors.handshakeTimeout, max: limits.handshakeTimeoutMs });
+    this.abort(LimitErrors.handshakeTimeout, `no completed handshake within ${limits.handshakeTimeoutMs} ms`);
   }
 
   /** True until the session has left its realm. */
@@ -121,8 +146,9 @@ export class RouterSession implements RealmSession {
 
   supports(role: RoleName, feature: string): boolean {
     const key = role + ':' + feature;
-    let known = this.#featureCache.get(key);
-    if (known === undefined) this.#featureCache.set(key, (known = hasFeature(this.roles, role, feature)));
+    const cache = (this.#featureCache ??= new Map());
+    let known = cache.get(key);
+    if (known === undefined) cache.set(key, (known = hasFeature(this.roles, role, feature)));
     return known;
   }
 
@@ -130,9 +156,9 @@ export class RouterSession implements RealmSession {
     if (this.#state === 'closed') return;
     // A final RESULT or ERROR ends one of this session's calls.
     if (message.code === Codes.RESULT) {
-      if (message.fields.Details['progress'] !== true) this.#pendingCalls.delete(message.fields['CALL.Request']);
+      if (message.fields.Details['progress'] !== true) this.#pendingCalls?.delete(message.fields['CALL.Request']);
     } else if (message.code === Codes.ERROR && message.fields['REQUEST.Type'] === Codes.CALL) {
-      this.#pendingCalls.delete(message.fields['REQUEST.Request']);
+      this.#pendingCalls?.delete(message.fields['REQUEST.Request']);
     }
     let frame: Frame;
     try {
@@ -156,7 +182,7 @@ export class RouterSession implements RealmSession {
     if (message.code === Codes.RESULT) {
       // The caller must not wait forever for a result it cannot receive.
       const request = message.fields['CALL.Request'];
-      this.#pendingCalls.delete(request);
+      this.#pendingCalls?.delete(request);
       this.send(
         createMessage('ERROR', {
           'REQUEST.Type': Codes.CALL,
@@ -214,16 +240,17 @@ export class RouterSession implements RealmSession {
     const established = this.#realm !== undefined;
     this.#state = 'closed';
     clearTimeout(this.#goodbyeTimer);
+    clearTimeout(this.#handshakeTimer);
     this.#pendingAuth?.unsubscribe();
     this.#leaveRealm(reason);
-    this.#pendingCalls.clear();
+    this.#pendingCalls = undefined;
     this.#backlog.clear();
     if (failure === undefined) this.transport.outgoing.complete();
     else this.transport.outgoing.error(failure);
     this.#incoming?.unsubscribe();
     this.#host.closed(this);
     if (!established) this.#host.logger.log('debug', 'connection_closed', { session: this.id, peer: this.transport.peer, reason });
-    this.#resolveEnded();
+    this.#resolveEnded?.();
   }
 
   /**
@@ -325,12 +352,13 @@ export class RouterSession implements RealmSession {
     switch (message.code) {
       case 48: {
         const request = message.fields.Request;
+        const pending = (this.#pendingCalls ??= new Set());
         // A further CALL of a progressive call invocation, or a reused id the dealer refuses.
-        if (this.#pendingCalls.has(request)) return false;
-        if (this.#pendingCalls.size >= limits.maxPendingCallsPerSession) {
-          return this.#refuse(48, request, LimitErrors.maxPendingCallsPerSession, `this session already has ${this.#pendingCalls.size} calls pending, the limit`);
+        if (pending.has(request)) return false;
+        if (pending.size >= limits.maxPendingCallsPerSession) {
+          return this.#refuse(48, request, LimitErrors.maxPendingCallsPerSession, `this session already has ${pending.size} calls pending, the limit`);
         }
-        this.#pendingCalls.add(request);
+        pending.add(request);
         return false;
       }
       case 32: {
@@ -373,7 +401,7 @@ export class RouterSession implements RealmSession {
       ? (details['authmethods'] as string[])
       : ['anonymous'];
     this.#state = 'authenticating';
-    this.#pendingAuth = runAuthenticator(realm.authenticator, {
+    this.#awaitDecision(runAuthenticator(realm.authenticator, {
       realm: realmName,
       sessionId: this.id,
       authid: typeof details['authid'] === 'string' ? details['authid'] : undefined,
@@ -381,7 +409,20 @@ export class RouterSession implements RealmSession {
       authextra: isDict(details['authextra']) ? details['authextra'] : {},
       peer: this.transport.peer,
       tls: this.transport.tls,
-    }).subscribe((outcome) => this.#decided(realm, outcome));
+    }), realm);
+  }
+
+  /** Waits for an authentication outcome; the subscription is kept only while it is pending. */
+  #awaitDecision(outcome$: Observable<AuthOutcome>, realm: Realm): void {
+    const pending = outcome$.subscribe((outcome) => {
+      this.#pendingAuth = undefined;
+      this.#decided(realm, outcome);
+    });
+    if (pending.closed) return;
+    // Still waiting: keep it, to cancel it if the session ends first. An outcome that came
+    // synchronously has been handled: nothing more is wanted from it.
+    if (this.#state === 'authenticating') this.#pendingAuth = pending;
+    else pending.unsubscribe();
   }
 
   #authenticate(message: Message<'AUTHENTICATE'>): void {
@@ -390,7 +431,7 @@ export class RouterSession implements RealmSession {
     this.#challenge = undefined;
     this.#state = 'authenticating';
     if (realm === undefined) return this.abort(WampErrors.noSuchRealm, `realm '${this.realm}' is gone`);
-    this.#pendingAuth = verifyChallenge(challenge, message.fields.Signature, message.fields.Extra).subscribe((outcome) => this.#decided(realm, outcome));
+    this.#awaitDecision(verifyChallenge(challenge, message.fields.Signature, message.fields.Extra), realm);
   }
 
   #decided(realm: Realm, outcome: AuthOutcome): void {
@@ -433,10 +474,36 @@ export class RouterSession implements RealmSession {
     };
     if (identity.authextra !== undefined) details['authextra'] = identity.authextra;
     this.#state = 'established';
+    clearTimeout(this.#handshakeTimer);
+    this.#handshakeTimer = undefined;
     this.#realm = realm;
     this.send(createMessage('WELCOME', { Session: this.id, Details: details }));
     if (this.#state !== 'established') return; // the WELCOME could not be sent: aborted
     this.#host.logger.log('info', 'session_joined', { session: this.id, realm: realm.name, authid: this.authid, authrole: this.authrole, authmethod: this.authmethod, peer: this.transport.peer });
     realm.join(this);
+  }
+}
+
+/**
+ * Hands a session's incoming frames to it: one small object per session, where an observer
+ * literal would hold three closures (what an idle session costs, BENCHMARKS.md).
+ */
+class TransportReader implements Observer<Frame> {
+  readonly #session: RouterSession;
+
+  constructor(session: RouterSession) {
+    this.#session = session;
+  }
+
+  next(frame: Frame): void {
+    this.#session.receive(frame);
+  }
+
+  error(error: unknown): void {
+    this.#session.transportFailed(error);
+  }
+
+  complete(): void {
+    this.#session.end('transport.closed');
   }
 }

@@ -145,15 +145,7 @@ export class Router {
     }
     this.#sessions.set(session.id, session);
     this.logger.log('debug', 'connection_opened', { session: session.id, peer: transport.peer, protocol: transport.protocol });
-    const handshakeTimer = setTimeout(() => {
-      if (session.state === 'awaiting-hello' || session.state === 'challenged' || session.state === 'authenticating') {
-        this.stats?.limitHit(LimitErrors.handshakeTimeout);
-        this.logger.log('warn', 'limit_exceeded', { session: session.id, peer: transport.peer, limit: LimitErrors.handshakeTimeout, max: this.limits.handshakeTimeoutMs });
-        session.abort(LimitErrors.handshakeTimeout, `no completed handshake within ${this.limits.handshakeTimeoutMs} ms`);
-      }
-    }, this.limits.handshakeTimeoutMs);
     session.start();
-    void session.ended.then(() => clearTimeout(handshakeTimer));
     return new Subscription(() => session.end('detached'));
   }
 

@@ -6,8 +6,9 @@ import type { TlsChannel } from '../tls-channel.js';
 import type { Frame, Transport } from '../transport.js';
 import { TransportError } from '../transport.js';
 import type { ByteDuplex } from './byte-duplex.js';
-import { encodeFrame, encodeFrameHeader, FrameDecoder, FramingError, MAX_FRAME_PAYLOAD, RawSocketFrameType } from './framing.js';
+import { FrameDecoder, FramingError, MAX_FRAME_PAYLOAD, RawSocketFrameType } from './framing.js';
 import type { RawSocketFrame } from './framing.js';
+import { frameChunks, messageChunks, messagePayload } from './message-bytes.js';
 
 /** Send PINGs every `intervalMs`; fail the transport when a PONG takes longer than `timeoutMs`. */
 export interface KeepaliveOptions {
@@ -32,10 +33,6 @@ export interface RawSocketTransportOptions {
   /** For keepalive timers (marble tests pass the TestScheduler). */
   readonly scheduler?: SchedulerLike;
 }
-
-/** Above this size a message is written after its prefix instead of copied behind it. */
-const COPY_LIMIT = 65536;
-const utf8 = new TextEncoder();
 
 /** The WebSocket subprotocol name for a RawSocket serializer id (`wamp.2.json` for 1). */
 export function subprotocolForSerializerId(serializerId: number): string {
@@ -103,23 +100,23 @@ class RawSocketTransport implements Transport {
 
   #send(frame: Frame): void {
     if (this.#closed) return;
-    const bytes = typeof frame === 'string' ? utf8.encode(frame) : frame;
+    // Encoded once for all the receivers of a fan-out (message-bytes.ts).
+    const bytes = messagePayload(frame);
     if (bytes.length > this.maxOutgoingMessageSize) {
       throw new TransportError(
         'too_large',
         `message of ${bytes.length} octets exceeds the maximum of ${this.maxOutgoingMessageSize} that ${this.peer} accepts; not sent`,
       );
     }
-    this.#write(RawSocketFrameType.message, bytes);
+    this.#writeChunks(messageChunks(bytes));
   }
 
   #write(type: 0 | 1 | 2, payload: Uint8Array): void {
-    if (payload.length <= COPY_LIMIT) {
-      this.#duplex.write(encodeFrame(type, payload));
-    } else {
-      this.#duplex.write(encodeFrameHeader(type, payload.length));
-      this.#duplex.write(payload);
-    }
+    this.#writeChunks(frameChunks(type, payload));
+  }
+
+  #writeChunks(chunks: readonly Uint8Array[]): void {
+    for (const chunk of chunks) this.#duplex.write(chunk);
     if (this.#duplex.bufferedAmount > this.#highWaterMark) {
       this.#fail('slow_peer', `${this.peer} is not reading: ${this.#duplex.bufferedAmount} bytes queued, over the high-water mark of ${this.#highWaterMark}`);
     }

@@ -1,3 +1,4 @@
+import type { Observer } from 'rxjs';
 import { Inbox } from '../inbox.js';
 import type { TlsChannel } from '../tls-channel.js';
 import type { Frame, Transport } from '../transport.js';
@@ -36,7 +37,7 @@ function binaryFrame(data: unknown): Uint8Array | undefined {
   return undefined;
 }
 
-class WebSocketTransport implements Transport {
+class WebSocketTransport implements Transport, Observer<Frame> {
   readonly protocol: string;
   readonly peer: string;
   readonly tls: TlsChannel | undefined;
@@ -78,21 +79,31 @@ class WebSocketTransport implements Transport {
     return this.#inbox.incoming$;
   }
 
-  readonly outgoing = {
-    next: (frame: Frame): void => {
-      if (this.#closed) return;
-      this.#socket.send(frame);
-      if (this.#socket.bufferedAmount > this.#highWaterMark) {
-        this.#fail('slow_peer', `${this.peer} is not reading: ${this.#socket.bufferedAmount} bytes queued, over the high-water mark of ${this.#highWaterMark}`);
-      }
-    },
-    complete: (): void => this.#close(1000, 'closed'),
-    error: (err: unknown): void => {
-      // A peer that is not reading will not read a close frame either: drop it at once.
-      if (err instanceof TransportError && err.code === 'slow_peer') this.#fail('slow_peer', err.message);
-      else this.#close(1011, err instanceof Error ? err.message : String(err));
-    },
-  };
+  /**
+   * The transport is its own outgoing observer (`next`, `complete`, `error` below): no
+   * closures per connection, which a router holds for every idle session (BENCHMARKS.md).
+   */
+  get outgoing(): Observer<Frame> {
+    return this;
+  }
+
+  next(frame: Frame): void {
+    if (this.#closed) return;
+    this.#socket.send(frame);
+    if (this.#socket.bufferedAmount > this.#highWaterMark) {
+      this.#fail('slow_peer', `${this.peer} is not reading: ${this.#socket.bufferedAmount} bytes queued, over the high-water mark of ${this.#highWaterMark}`);
+    }
+  }
+
+  complete(): void {
+    this.#close(1000, 'closed');
+  }
+
+  error(err: unknown): void {
+    // A peer that is not reading will not read a close frame either: drop it at once.
+    if (err instanceof TransportError && err.code === 'slow_peer') this.#fail('slow_peer', err.message);
+    else this.#close(1011, err instanceof Error ? err.message : String(err));
+  }
 
   #onMessage(event: WebSocketEventLike): void {
     if (this.#closed) return;
