@@ -173,6 +173,18 @@ describe('routers joined by a cluster link: events and the meta API across nodes
     ]);
   });
 
+  it('does not take the retained events a node loads when it joins for history', async () => {
+    const [a, b] = await startMemoryNodes(routers, ['a', 'b'], {}, { history: [{ uri: 'com.history.', match: 'prefix', limit: 10 }] });
+    const publisher = await a!.join();
+    await b!.link.disconnect(true);
+    await publish(publisher.peer, 1, 'com.history.kept', ['old'], { retain: true });
+    await b!.link.reconnect();
+    const reader = await b!.join();
+    const sub = await subscribe(reader.peer, 1, 'com.history.', { match: 'prefix', get_retained: true });
+    expect((await reader.peer.next(EVENT))[4]).toEqual(['old']);
+    expect(await call(reader.peer, 1, 'wamp.subscription.get_events', [sub, 10])).toEqual([]);
+  });
+
   it('answers the session meta API for the whole cluster, and kills a session of another node', async () => {
     const [a, b] = await startMemoryNodes(routers, ['a', 'b']);
     const watcher = await b!.join();
