@@ -3,10 +3,13 @@ import { RawPeer } from '../support/raw-peer.js';
 import { MemoryCluster } from '../support/memory-cluster.js';
 import type { MemoryClusterOptions } from '../support/memory-cluster.js';
 import { startMemoryNodes } from '../support/memory-nodes.js';
+import { RecordingLogger } from '../support/recording-logger.js';
 import type { ClusterNode } from '../support/memory-nodes.js';
 
 // Message codes of the WAMP messages these specs exchange.
 const ERROR = 8;
+const PUBLISH = 16;
+const PUBLISHED = 17;
 const CALL = 48;
 const CANCEL = 49;
 const RESULT = 50;
@@ -22,7 +25,10 @@ const PLAIN_CALLEE = { callee: {}, caller: {} };
 describe('routers joined by a cluster link: calls across nodes', () => {
   let routers: Router[];
 
-  const startNodes = (names: string[], options: MemoryClusterOptions = {}): Promise<ClusterNode[]> => startMemoryNodes(routers, names, options);
+  const startNodes = (names: string[], options: MemoryClusterOptions = {}, logger?: RecordingLogger): Promise<ClusterNode[]> =>
+    startMemoryNodes(routers, names, options, {}, logger === undefined ? {} : { logger });
+  /** The call outcomes a node counted (its realm's stats). */
+  const outcomes = (node: ClusterNode): Record<string, number> => Object.fromEntries(Object.entries(node.router.realm('realm1')!.stats!.calls).filter(([, n]) => n > 0));
 
   /** Registers `procedure` and resolves with the registration id. */
   const register = async (peer: RawPeer, request: number, procedure: string, options: Record<string, unknown> = {}): Promise<number> => {
@@ -62,8 +68,17 @@ describe('routers joined by a cluster link: calls across nodes', () => {
     expect(invocation).toEqual([INVOCATION, jasmine.any(Number), registration, { caller: caller.id, caller_authid: jasmine.any(String), caller_authrole: 'anonymous' }, [2, 3], { k: 'v' }]);
     callee.peer.send(YIELD, invocation[1], {}, [5], { sum: true });
     expect(await caller.peer.next(RESULT)).toEqual([RESULT, 7, {}, [5], { sum: true }]);
-    // The call is over on both nodes: nothing is left pending.
+    // A local caller of the same callee: only calls of remote callers are noted for probes.
+    const local = await a!.join();
+    local.peer.send(CALL, 8, {}, 'com.add', [1, 1]);
+    const again = await callee.peer.next(INVOCATION);
     expect(a!.router.realm('realm1')!.servingRemote.size).toBe(0);
+    callee.peer.send(YIELD, again[1], {}, [2]);
+    expect((await local.peer.next(RESULT))[3]).toEqual([2]);
+    // The calls are over on both nodes, and each node counted the remote one as a result.
+    expect(a!.router.realm('realm1')!.servingRemote.size).toBe(0);
+    expect(outcomes(a!)).toEqual({ result: 2 });
+    expect(outcomes(b!)).toEqual({ result: 1 });
   });
 
   it('relays a callee ERROR across nodes with its Arguments', async () => {
@@ -76,6 +91,7 @@ describe('routers joined by a cluster link: calls across nodes', () => {
     expect(invocation[3]).toEqual({});
     callee.peer.send(ERROR, INVOCATION, invocation[1], { why: 1 }, 'com.error.bad', ['bad'], { field: 'x' });
     expect(await caller.peer.next(ERROR)).toEqual([ERROR, CALL, 3, { why: 1 }, 'com.error.bad', ['bad'], { field: 'x' }]);
+    expect(outcomes(b!)).toEqual({ error: 1 });
   });
 
   it('keeps a single registration unique cluster-wide and gives a shared one the same id on every node', async () => {
@@ -110,15 +126,23 @@ describe('routers joined by a cluster link: calls across nodes', () => {
   it('unregisters cluster-wide a registration whose callee left before the cluster answered', async () => {
     const [a, b] = await startNodes(['a', 'b']);
     const gone = await a!.join();
+    // The callee leaves right after its node asked the cluster, before the answer comes back.
+    const link = a!.link.realm('realm1');
+    const ask = link.register.bind(link);
+    spyOn(link, 'register').and.callFake((...args: Parameters<typeof link.register>) => {
+      const answer = ask(...args);
+      gone.peer.cut();
+      return answer;
+    });
     gone.peer.send(REGISTER, 1, {}, 'com.orphan');
-    gone.peer.cut();
-    await gone.peer.whenClosed().catch(() => undefined);
+    expect(link.register).toHaveBeenCalledTimes(1);
     const other = await b!.join();
     // Once the late answer has been handled, the procedure is free on every node.
     const caller = await a!.join();
     caller.peer.send(CALL, 1, {}, 'com.orphan');
     expect((await caller.peer.next(ERROR))[4]).toBe('wamp.error.no_such_procedure');
     expect(await register(other.peer, 1, 'com.orphan')).toEqual(jasmine.any(Number));
+    expect(gone.peer.received.filter((m) => m[0] === REGISTERED)).toEqual([]);
   });
 
   it('announces a cluster registration once to the meta API: on_create for the first callee, on_register for each', async () => {
@@ -329,8 +353,14 @@ describe('routers joined by a cluster link: calls across nodes', () => {
     await register(callee.peer, 1, 'com.slow');
     caller.peer.send(CALL, 1, {}, 'com.slow');
     await callee.peer.next(INVOCATION);
-    b!.link.disconnect();
+    await b!.link.disconnect();
     expect(await caller.peer.next(ERROR)).toEqual([ERROR, CALL, 1, {}, 'wamp.error.canceled', ['the cluster link is down']]);
+    expect(outcomes(b!)).toEqual({ canceled: 1 });
+    // No registration can arrive meanwhile: an unknown procedure is answered at once, not after a look at the cluster.
+    caller.peer.send(CALL, 9, {}, 'com.unknown');
+    caller.peer.send(PUBLISH, 9, { acknowledge: true }, 'com.topic');
+    expect((await caller.peer.nextOf([ERROR, PUBLISHED])).slice(0, 3)).toEqual([ERROR, CALL, 9]);
+    await caller.peer.next(PUBLISHED);
     caller.peer.send(CALL, 2, {}, 'com.slow');
     const unavailable = await caller.peer.next(ERROR);
     expect(unavailable).toEqual([ERROR, CALL, 2, {}, 'wamp.error.unavailable', ["the callee of 'com.slow' is on node 'a', and the cluster link is down"]]);
@@ -375,6 +405,7 @@ describe('routers joined by a cluster link: calls across nodes', () => {
     await callee.peer.next(INVOCATION);
     caller.peer.send(CALL, 2, {}, 'com.size', [big]);
     expect(await caller.peer.next(ERROR)).toEqual([ERROR, CALL, 2, {}, 'wamp.error.payload_size_exceeded', ['a part of the call exceeds the largest message NATS carries']]);
+    expect(outcomes(b!)).toEqual({ error: 1 });
     caller.peer.send(CALL, 3, {}, 'com.size', ['small']);
     const invocation = await callee.peer.next(INVOCATION, (m) => (m[4] as unknown[])[0] === 'small' && m[3] !== undefined && !('progress' in (m[3] as object)));
     callee.peer.send(YIELD, invocation[1], {}, [big]);
@@ -399,41 +430,77 @@ describe('routers joined by a cluster link: calls across nodes', () => {
     expect((await caller.peer.next(RESULT))[3]).toEqual([2]);
   });
 
-  it('times a remote call out at the caller node, and cancels it on the callee node', async () => {
+  it('times a remote call out at the caller node, cancels it on the callee node, and drops the late answer of that node', async () => {
     const [a, b] = await startNodes(['a', 'b']);
     const callee = await a!.join();
     const caller = await b!.join();
+    const local = await b!.join();
     await register(callee.peer, 1, 'com.slow');
+    await register(local.peer, 1, 'com.local');
     jasmine.clock().install();
     caller.peer.send(CALL, 1, { timeout: 1_000 }, 'com.slow');
     const invocation = await callee.peer.next(INVOCATION);
     // The caller's node enforces the timeout: the callee is not told one.
     expect(invocation[3]).toEqual({});
     jasmine.clock().tick(1_000);
+    // The same request id at once for a call on the caller's own node; the callee node's
+    // answer to the timed-out call (its ERROR for the CANCEL) arrives after it, and is not for it.
+    caller.peer.send(CALL, 1, {}, 'com.local');
     expect(await caller.peer.next(ERROR)).toEqual([ERROR, CALL, 1, {}, 'wamp.error.timeout', ['call timed out']]);
     expect(await callee.peer.next(INTERRUPT)).toEqual([INTERRUPT, invocation[1], { mode: 'killnowait', reason: 'wamp.error.canceled' }]);
+    const mine = await local.peer.next(INVOCATION);
+    caller.peer.send(CALL, 2, {}, 'wamp.session.count');
+    await caller.peer.next(RESULT, (m) => m[1] === 2);
+    local.peer.send(YIELD, mine[1], {}, ['local']);
+    expect(await caller.peer.next(RESULT)).toEqual([RESULT, 1, {}, ['local']]);
+    expect(caller.peer.received).toEqual([]);
+    expect(outcomes(b!)).toEqual({ timeout: 1, result: 1 });
   });
 
-  it('probes a remote call unanswered for two seconds: one its node still serves goes on, one the cluster lost fails', async () => {
-    const [a, b] = await startNodes(['a', 'b']);
+  it('probes remote calls unanswered for two seconds, once per node and round: served ones go on, lost ones fail', async () => {
+    const logger = new RecordingLogger();
+    const [a, b] = await startNodes(['a', 'b'], {}, logger);
     const callee = await a!.join();
     const caller = await b!.join();
+    const other = await b!.join();
     await register(callee.peer, 1, 'com.slow');
+    const probe = spyOn(b!.link.realm('realm1'), 'probe').and.callThrough();
     jasmine.clock().install();
     jasmine.clock().mockDate(new Date(2026, 0, 1));
     caller.peer.send(CALL, 1, {}, 'com.slow');
-    const served = await callee.peer.next(INVOCATION);
-    // The next CALL is lost on its way: a cannot hear the cluster for a moment, and b does not know.
-    a!.link.disconnect();
-    caller.peer.send(CALL, 2, {}, 'com.slow');
-    caller.peer.send(CALL, 3, {}, 'wamp.session.count');
-    await caller.peer.next(RESULT);
-    await a!.link.reconnect();
-    jasmine.clock().tick(2_000);
-    expect(await caller.peer.next(ERROR)).toEqual([ERROR, CALL, 2, {}, 'wamp.error.canceled', ["the call was lost on its way to node 'a'"]]);
-    // The call a serves is still on: its answer arrives.
-    callee.peer.send(YIELD, served[1], {}, ['done']);
-    expect(await caller.peer.next(RESULT)).toEqual([RESULT, 1, {}, ['done']]);
+    other.peer.send(CALL, 2, {}, 'com.slow');
+    const served = [await callee.peer.next(INVOCATION), await callee.peer.next(INVOCATION)];
+    // Calls lost on their way: a cannot hear the cluster for a moment, and b does not know.
+    const lose = async (send: () => void): Promise<void> => {
+      await a!.link.disconnect();
+      send();
+      // Everything b sent meanwhile has been dropped before a hears again.
+      await b!.link.sync();
+      await a!.link.reconnect();
+    };
+    await lose(() => caller.peer.send(CALL, 2, { timeout: 2_001 }, 'com.slow'));
+    jasmine.clock().tick(1_000);
+    await lose(() => caller.peer.send(CALL, 3, {}, 'com.slow'));
+    jasmine.clock().tick(1_000);
+    // Round one: the calls sent two seconds ago are asked about, in one probe.
+    expect(probe).toHaveBeenCalledOnceWith('a', [
+      [caller.id, 1],
+      [other.id, 2],
+      [caller.id, 2],
+    ]);
+    // Call 2 times out before the answer comes back: the answer finds it gone.
+    jasmine.clock().tick(1);
+    expect(await caller.peer.next(ERROR)).toEqual([ERROR, CALL, 2, {}, 'wamp.error.timeout', ['call timed out']]);
+    // Round two asks about call 3, sent a second after the others, and finds it lost.
+    jasmine.clock().tick(1_999);
+    expect(probe).toHaveBeenCalledTimes(2);
+    expect(await caller.peer.next(ERROR)).toEqual([ERROR, CALL, 3, {}, 'wamp.error.canceled', ["the call was lost on its way to node 'a'"]]);
+    // The calls a serves are still on: their answers arrive.
+    callee.peer.send(YIELD, served[0]![1], {}, ['one']);
+    callee.peer.send(YIELD, served[1]![1], {}, ['two']);
+    expect(await caller.peer.next(RESULT)).toEqual([RESULT, 1, {}, ['one']]);
+    expect(await other.peer.next(RESULT)).toEqual([RESULT, 2, {}, ['two']]);
     expect(caller.peer.received).toEqual([]);
+    expect(logger.named('stage_failure')).toEqual([]);
   });
 });

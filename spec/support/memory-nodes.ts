@@ -1,5 +1,5 @@
 import { Router } from '../../src/router/router.js';
-import type { RealmConfig } from '../../src/router/config.js';
+import type { RealmConfig, RouterConfig } from '../../src/router/config.js';
 import { ALL_CLIENT_ROLES, RawPeer } from './raw-peer.js';
 import { MemoryCluster } from './memory-cluster.js';
 import type { MemoryClusterOptions, MemoryNode } from './memory-cluster.js';
@@ -14,14 +14,20 @@ export interface ClusterNode {
 
 /**
  * Starts one router per name, joined by one MemoryCluster, each serving realm1 (with
- * `realm` added to its config); resolves once every node is ready. The routers are pushed
- * onto `routers`, for the spec to close.
+ * `realm` added to its config, and `config` to the router's); resolves once every node is
+ * ready. The routers are pushed onto `routers`, for the spec to close.
  */
-export async function startMemoryNodes(routers: Router[], names: readonly string[], options: MemoryClusterOptions = {}, realm: Partial<RealmConfig> = {}): Promise<ClusterNode[]> {
+export async function startMemoryNodes(
+  routers: Router[],
+  names: readonly string[],
+  options: MemoryClusterOptions = {},
+  realm: Partial<RealmConfig> = {},
+  config: Partial<RouterConfig> = {},
+): Promise<ClusterNode[]> {
   const cluster = new MemoryCluster(options);
   const nodes = names.map((name): ClusterNode => {
     const link = cluster.node(name);
-    const router = new Router({ realms: [{ name: 'realm1', ...realm }], cluster: link });
+    const router = new Router({ ...config, realms: [{ name: 'realm1', ...realm }], cluster: link });
     routers.push(router);
     return {
       router,
