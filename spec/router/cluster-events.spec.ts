@@ -173,6 +173,19 @@ describe('routers joined by a cluster link: events and the meta API across nodes
     ]);
   });
 
+  it('keeps hearing a history topic after a subscription with the same pattern came and went', async () => {
+    const [a, b] = await startMemoryNodes(routers, ['a', 'b'], {}, { history: [{ uri: 'com.history.', match: 'prefix', limit: 10 }] });
+    const reader = await b!.join();
+    const sub = await subscribe(reader.peer, 1, 'com.history.', { match: 'prefix' });
+    reader.peer.send(UNSUBSCRIBE, 2, sub);
+    await reader.peer.next(UNSUBSCRIBED);
+    const publisher = await a!.join();
+    const id = await publish(publisher.peer, 1, 'com.history.after', ['kept']);
+    const again = await subscribe(reader.peer, 3, 'com.history.', { match: 'prefix' });
+    const events = (await call(reader.peer, 1, 'wamp.subscription.get_events', [again, 10])) as Array<Record<string, unknown>>;
+    expect(events.map((e) => [e['topic'], e['publication'], e['args']])).toEqual([['com.history.after', id, ['kept']]]);
+  });
+
   it('does not take the retained events a node loads when it joins for history', async () => {
     const [a, b] = await startMemoryNodes(routers, ['a', 'b'], {}, { history: [{ uri: 'com.history.', match: 'prefix', limit: 10 }] });
     const publisher = await a!.join();
