@@ -253,6 +253,77 @@ describe('routers joined by a cluster link: events and the meta API across nodes
     expect(await call(asker.peer, 8, 'wamp.subscription.list_subscribers', [id])).toEqual([onA.id]);
   });
 
+  it('announces what happens to a session once: its own node tells the cluster, the survivors of a dead node each tell their own', async () => {
+    const [a, b, c] = await startMemoryNodes(routers, ['a', 'b', 'c']);
+    const watchers = [await b!.join(), await c!.join()];
+    for (const w of watchers) {
+      await subscribe(w.peer, 1, 'wamp.registration.on_unregister');
+      await subscribe(w.peer, 2, 'wamp.session.on_leave');
+      await subscribe(w.peer, 3, 'com.will');
+    }
+    const leaving = await a!.join();
+    const doomed = await a!.join();
+    leaving.peer.send(REGISTER, 1, {}, 'com.leaving');
+    const first = (await leaving.peer.next(REGISTERED))[2] as number;
+    doomed.peer.send(REGISTER, 1, {}, 'com.doomed');
+    const second = (await doomed.peer.next(REGISTERED))[2] as number;
+    await call(doomed.peer, 2, 'wamp.session.add_testament', ['com.will', ['bye']]);
+    // A session leaving a live node: that node announces it, to every node.
+    leaving.peer.send(GOODBYE, {}, 'wamp.close.normal');
+    for (const w of watchers) {
+      expect((await w.peer.next(EVENT))[4]).toEqual([leaving.id, first]);
+      expect((await w.peer.next(EVENT))[4]).toEqual([leaving.id, jasmine.any(String), 'anonymous']);
+    }
+    // A node that dies: each survivor announces to its own subscribers.
+    await a!.link.crash();
+    for (const [i, w] of watchers.entries()) {
+      const got = [await w.peer.next(EVENT), await w.peer.next(EVENT), await w.peer.next(EVENT)].map((m) => m[4]);
+      expect(got).withContext(`watcher ${i}`).toEqual(jasmine.arrayWithExactContents([[doomed.id, second], [doomed.id, jasmine.any(String), 'anonymous'], ['bye']]));
+      expect(await call(w.peer, 9, 'wamp.session.count')).toBe(2);
+      expect(w.peer.received).withContext(`watcher ${i}`).toEqual([]);
+    }
+  });
+
+  it('answers the registration meta API after the news of other nodes, and the testament API at once', async () => {
+    const [a, b] = await startMemoryNodes(routers, ['a', 'b']);
+    const callee = await a!.join();
+    const asker = await b!.join();
+    // The same turn: the REGISTER on a is on its way when b is asked.
+    callee.peer.send(REGISTER, 1, {}, 'com.news');
+    asker.peer.send(CALL, 1, {}, 'wamp.registration.match', ['com.news']);
+    const id = (await callee.peer.next(REGISTERED))[2] as number;
+    expect((await asker.peer.next(RESULT))[3]).toEqual([id]);
+    // Testaments are this node's own business: the answer comes before a later PUBLISHED.
+    asker.peer.send(CALL, 2, {}, 'wamp.session.add_testament', ['com.will', []]);
+    asker.peer.send(PUBLISH, 3, { acknowledge: true }, 'com.topic');
+    expect((await asker.peer.nextOf([RESULT, PUBLISHED]))[0]).toBe(RESULT);
+    await asker.peer.next(PUBLISHED);
+  });
+
+  it('gives a subscription that spans nodes the earliest creation time, and removes a subscriber only from what it subscribed', async () => {
+    const [a, b, c] = await startMemoryNodes(routers, ['a', 'b', 'c']);
+    const onA = await a!.join();
+    const onB = await b!.join(REVOCABLE);
+    const bystander = await b!.join(REVOCABLE);
+    const asker = await c!.join();
+    jasmine.clock().install();
+    jasmine.clock().mockDate(new Date(Date.UTC(2026, 0, 1)));
+    try {
+      const id = await subscribe(onA.peer, 1, 'com.created');
+      jasmine.clock().tick(1_000);
+      await subscribe(onB.peer, 1, 'com.created');
+      const earliest = '2026-01-01T00:00:00.000Z';
+      expect(await call(asker.peer, 1, 'wamp.subscription.get', [id])).toEqual({ id, created: earliest, uri: 'com.created', match: 'exact' });
+      expect(await call(onB.peer, 2, 'wamp.subscription.get', [id])).toEqual({ id, created: earliest, uri: 'com.created', match: 'exact' });
+      // The bystander on b did not subscribe: removing it changes nothing.
+      await call(asker.peer, 2, 'wamp.subscription.remove_subscriber', [id, bystander.id]);
+      expect(((await call(asker.peer, 3, 'wamp.subscription.list_subscribers', [id])) as number[]).sort()).toEqual([onA.id, onB.id].sort());
+      expect(bystander.peer.received).toEqual([]);
+    } finally {
+      jasmine.clock().uninstall();
+    }
+  });
+
   it("publishes a dead node's testaments on the surviving nodes, and only the scopes not flushed", async () => {
     const [a, b] = await startMemoryNodes(routers, ['a', 'b']);
     const watcher = await b!.join();

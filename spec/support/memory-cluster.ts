@@ -378,7 +378,11 @@ export class MemoryNode implements ClusterLink {
   unregister(session: RealmSession, procedure: string, match: MatchPolicy): void {
     if (!this.connected) return;
     const mine = (c: ClusterCallee): boolean => c.session.id === session.id && c.session.node === this.node;
-    for (const change of this.cluster.remove(mine, { realm: session.realm, procedure, match })) this.cluster.announce(this, change);
+    // A key-value write takes a moment, as on NATS: what this node sends meanwhile (the leave
+    // of the callee, say) reaches the others first.
+    void this.sync().then(() => {
+      for (const change of this.cluster.remove(mine, { realm: session.realm, procedure, match })) this.cluster.announce(this, change);
+    });
   }
 
   /** Sends to one node: `down` while this node cannot reach the cluster, `too-large` beyond the cluster's limit. */
