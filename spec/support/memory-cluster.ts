@@ -39,9 +39,6 @@ export interface MemoryClusterOptions {
   readonly maxPayload?: number;
 }
 
-/** A registration as the shared store keeps it, with the node of each callee. */
-type StoredRegistration = ClusterRegistration;
-
 /**
  * Several routers of one process joined as a cluster: a working implementation of the
  * `ClusterLink` contract of `src/router/cluster.ts` with the NATS link's semantics (read
@@ -54,7 +51,7 @@ export class MemoryCluster {
   readonly maxPayload: number;
   readonly #nodes = new Map<string, MemoryNode>();
   /** The cluster's registrations by realm, match and procedure. */
-  readonly #registrations = new Map<string, StoredRegistration>();
+  readonly #registrations = new Map<string, ClusterRegistration>();
   /** The last retained event per realm and topic. */
   readonly #retained = new Map<string, { readonly realm: string; readonly publication: ClusterPublication }>();
 
@@ -101,7 +98,7 @@ export class MemoryCluster {
   // ---- the shared registrations (the NATS link's key-value bucket) ----
 
   /** Adds a callee: creates the registration, or joins a shared one whose policy matches. */
-  add(realm: string, fresh: Omit<StoredRegistration, 'callees'>, callee: ClusterCallee): { outcome: RegisterOutcome; written: boolean } {
+  add(realm: string, fresh: Omit<ClusterRegistration, 'callees'>, callee: ClusterCallee): { outcome: RegisterOutcome; written: boolean } {
     const key = registrationKey(realm, fresh.match, fresh.procedure);
     const current = this.#registrations.get(key);
     if (current === undefined) {
@@ -118,8 +115,8 @@ export class MemoryCluster {
     return { outcome: { ok: true, registration: next }, written: true };
   }
 
-  /** Removes the callees `drop` picks (from one registration, or from all); returns what changed. */
-  remove(drop: (c: ClusterCallee) => boolean, only?: { realm: string; procedure: string; match: MatchPolicy }): Array<{ realm: string; procedure: string; match: MatchPolicy; registration: StoredRegistration | undefined }> {
+  /** Removes the callees `drop` picks (from the one registration `only` names, or from all); returns what changed. */
+  remove(drop: (c: ClusterCallee) => boolean, only?: { realm: string; procedure: string; match: MatchPolicy }): Array<{ realm: string; procedure: string; match: MatchPolicy; registration: ClusterRegistration | undefined }> {
     const changed = [];
     for (const [key, current] of [...this.#registrations]) {
       const { realm, match, procedure } = parseKey(key);
@@ -135,7 +132,7 @@ export class MemoryCluster {
   }
 
   /** Every registration, for a (re)joining node. */
-  registrations(): Array<{ realm: string; procedure: string; match: MatchPolicy; registration: StoredRegistration }> {
+  registrations(): Array<{ realm: string; procedure: string; match: MatchPolicy; registration: ClusterRegistration }> {
     return [...this.#registrations].map(([key, registration]) => ({ ...parseKey(key), registration }));
   }
 
@@ -169,7 +166,7 @@ export class MemoryCluster {
   }
 
   /** Tells every node (and `self` at once, read your writes) that a registration changed. */
-  announce(self: MemoryNode | undefined, change: { realm: string; procedure: string; match: MatchPolicy; registration: StoredRegistration | undefined }): void {
+  announce(self: MemoryNode | undefined, change: { realm: string; procedure: string; match: MatchPolicy; registration: ClusterRegistration | undefined }): void {
     const input: ClusterInput = { type: 'registration', procedure: change.procedure, match: change.match, registration: change.registration };
     self?.hostIfHearing()?.input(change.realm, input);
     for (const node of [...this.#nodes.values()].filter((n) => n !== self)) this.send(node, (host) => host.input(change.realm, input));
