@@ -224,6 +224,6 @@ export class Realm {
       this.#queue.length = 0;
       this.#dispatching = false;
     }
-    for (const effect of this.#afterQueue.splice(0)) effect();
+    if (this.#afterQueue.length > 0) for (const effect of this.#afterQueue.splice(0)) effect();
   }
 }
