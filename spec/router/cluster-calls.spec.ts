@@ -79,6 +79,10 @@ describe('routers joined by a cluster link: calls across nodes', () => {
     expect(a!.router.realm('realm1')!.servingRemote.size).toBe(0);
     expect(outcomes(a!)).toEqual({ result: 2 });
     expect(outcomes(b!)).toEqual({ result: 1 });
+    // Each node timed the calls it counted.
+    const timed = (node: ClusterNode): number => node.router.realm('realm1')!.stats!.callDurationBuckets.reduce((sum, n) => sum + n, 0);
+    expect(timed(a!)).toBe(2);
+    expect(timed(b!)).toBe(1);
   });
 
   it('relays a callee ERROR across nodes with its Arguments', async () => {
@@ -214,6 +218,7 @@ describe('routers joined by a cluster link: calls across nodes', () => {
     caller.peer.send(CALL, 1, {}, 'com.nothing');
     const missing = await caller.peer.next(ERROR);
     expect(missing.slice(0, 5)).toEqual([ERROR, CALL, 1, jasmine.any(Object), 'wamp.error.no_such_procedure']);
+    expect(outcomes(b!)).toEqual({ no_such_procedure: 1 });
     // A REGISTER on a and a CALL on b in the same turn: b's second look (after a sync) finds it.
     callee.peer.send(REGISTER, 2, {}, 'com.late');
     caller.peer.send(CALL, 2, {}, 'com.late');
