@@ -15,6 +15,7 @@ const CANCEL = 49;
 const RESULT = 50;
 const REGISTER = 64;
 const REGISTERED = 65;
+const UNREGISTER = 66;
 const INVOCATION = 68;
 const INTERRUPT = 69;
 const YIELD = 70;
@@ -199,6 +200,34 @@ describe('routers joined by a cluster link: calls across nodes', () => {
     expect(await answers('com.roundrobin')).toEqual(['a', 'c', 'a', 'c']);
     expect(await answers('com.first')).toEqual(['a', 'a', 'a', 'a']);
     expect(await answers('com.last')).toEqual(['c', 'c', 'c', 'c']);
+  });
+
+  it('invokes the callee the caller node picked among several callees of one node', async () => {
+    const [a, b] = await startNodes(['a', 'b']);
+    const first = await a!.join();
+    const second = await a!.join();
+    const caller = await b!.join();
+    await register(first.peer, 1, 'com.rr', { invoke: 'roundrobin' });
+    await register(second.peer, 1, 'com.rr', { invoke: 'roundrobin' });
+    for (const [request, callee] of [[1, first], [2, second], [3, first]] as const) {
+      caller.peer.send(CALL, request, {}, 'com.rr');
+      const invocation = await callee.peer.next(INVOCATION);
+      callee.peer.send(YIELD, invocation[1], {}, [request]);
+      expect(await caller.peer.next(RESULT)).toEqual([RESULT, request, {}, [request]]);
+    }
+    expect(first.peer.received).toEqual([]);
+    expect(second.peer.received).toEqual([]);
+  });
+
+  it('answers a CALL that reaches the callee node after its callee unregistered with no_such_procedure', async () => {
+    const [a, b] = await startNodes(['a', 'b']);
+    const callee = await a!.join();
+    const caller = await b!.join();
+    const id = await register(callee.peer, 1, 'com.gone');
+    // The same turn: b still knows the registration when the CALL leaves.
+    callee.peer.send(UNREGISTER, 2, id);
+    caller.peer.send(CALL, 1, {}, 'com.gone');
+    expect(await caller.peer.next(ERROR)).toEqual([ERROR, CALL, 1, {}, 'wamp.error.no_such_procedure', ["the callee of 'com.gone' is no longer registered"]]);
   });
 
   it('tells a pattern-based callee on another node which procedure was called', async () => {
