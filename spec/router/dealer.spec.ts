@@ -594,6 +594,73 @@ describe('dealer stage', () => {
   });
 });
 
+describe('dealer stage: news from the cluster', () => {
+  const REVOCABLE = { ...LEGACY_CALLEE, callee: { features: { registration_revocation: true } } };
+  let store: RegistrationStore;
+  let out: string[];
+  let input: Subject<Routed>;
+  let known: Map<number, StageSession>;
+
+  beforeEach(() => {
+    store = new RegistrationStore();
+    out = [];
+    input = new Subject<Routed>();
+    known = new Map();
+    // No cluster link: the inputs below are what one would hand the realm.
+    input.pipe(dealer({ registrations: store, logger: silentLogger, sessionFor: (info) => known.get(info.id) }), map(summarize)).subscribe((s) => out.push(s));
+  });
+
+  const registerLocally = (session: StageSession, procedure: string): number => {
+    input.next(from(session, 'REGISTER', { Request: 1, Options: {}, Procedure: procedure }));
+    return store.lookup(procedure, 'exact')!.id;
+  };
+  const revoked = (session: number, registration: number): Routed => ({ kind: 'cluster', input: { type: 'revoked', session, registration }, session: undefined });
+  const info = (session: StageSession) => ({ node: 'n2', id: session.id, authid: session.authid, authrole: session.authrole, authmethod: 'anonymous', authprovider: 'static', roles: session.roles });
+
+  it('revokes a local registration the cluster could not re-establish: UNREGISTERED for a callee that announced revocation', () => {
+    const callee = new StageSession('c', 7, 'carol', 'backend', REVOCABLE);
+    const id = registerLocally(callee, 'com.taken');
+    out.length = 0;
+    input.next(revoked(7, id));
+    expect(out).toEqual(['c <- UNREGISTERED #0 ' + JSON.stringify({ registration: id, reason: 'wamp.error.procedure_already_exists' }), 'meta wamp.registration.on_unregister', 'meta wamp.registration.on_delete']);
+    expect(store.size).toBe(0);
+  });
+
+  it('revokes silently for an old callee, and ignores a revocation of something unknown', () => {
+    const old = new StageSession('o', 8, 'oscar', 'backend', LEGACY_CALLEE);
+    const id = registerLocally(old, 'com.old');
+    out.length = 0;
+    input.next(revoked(9, id));
+    input.next(revoked(8, id + 1));
+    expect(out).toEqual([]);
+    input.next(revoked(8, id));
+    expect(out).toEqual(['meta wamp.registration.on_unregister', 'meta wamp.registration.on_delete']);
+    expect(store.size).toBe(0);
+  });
+
+  it('mirrors the cluster registrations: their callees still here, and nothing once the registration is gone', () => {
+    const here = new StageSession('h', 11);
+    const gone = new StageSession('g', 12);
+    gone.open = false;
+    known.set(11, here).set(12, gone);
+    const registration = { id: 5, procedure: 'com.mirror', match: 'exact' as const, invoke: 'roundrobin' as const, created: '2026-12-01T00:00:00.000Z', callees: [here, gone].map((s) => ({ session: info(s), discloseCaller: false })) };
+    input.next({ kind: 'cluster', input: { type: 'registration', procedure: 'com.mirror', match: 'exact', registration }, session: undefined });
+    expect(store.lookup('com.mirror', 'exact')).toEqual(jasmine.objectContaining({ id: 5, invoke: 'roundrobin', created: '2026-12-01T00:00:00.000Z' }));
+    expect(store.lookup('com.mirror', 'exact')!.callees.map((c) => c.session)).toEqual([here]);
+    input.next({ kind: 'cluster', input: { type: 'registration', procedure: 'com.mirror', match: 'exact', registration: undefined }, session: undefined });
+    expect(store.size).toBe(0);
+    expect(out).toEqual([]);
+  });
+
+  it('answers a REGISTER whose registration changed while the cluster decided with procedure_already_exists', () => {
+    // The cluster's answer names a callee this node no longer knows: nothing is left to register.
+    const late = new StageSession('l', 13);
+    const registration = { id: 6, procedure: 'com.changed', match: 'exact' as const, invoke: 'single' as const, created: '', callees: [{ session: info(late), discloseCaller: false }] };
+    input.next({ kind: 'cluster', input: { type: 'registered', session: late, request: 4, outcome: { ok: true, registration } }, session: late });
+    expect(out).toEqual([`l <- ERROR #4 wamp.error.procedure_already_exists ["'com.changed' changed while registering"]`]);
+  });
+});
+
 function fromThunks(thunks: Array<() => Routed>): Observable<() => Routed> {
   return rxFrom(thunks);
 }

@@ -45,6 +45,8 @@ export class Realm {
   readonly #pipeline: RxSubscription;
   /** Routed values waiting while the pipeline is busy: one message at a time, in order. */
   readonly #queue: Routed[] = [];
+  /** News for the cluster that waits until the queue is through (see `leave`). */
+  readonly #afterQueue: Array<() => void> = [];
   #dispatching = false;
   /** Remote sessions that left recently. */
   readonly #left = new Set<number>();
@@ -107,7 +109,12 @@ export class Realm {
   leave(session: RealmSession, reason: string): void {
     if (!this.sessions.delete(session.id)) return;
     this.#dispatch({ kind: 'left', session, reason });
-    this.link?.left(session, reason);
+    // The other nodes hear of the leave after what the stages sent for it (a remote caller's
+    // ERROR "the callee left" must not arrive after the leave that ends its call otherwise).
+    const link = this.link;
+    if (link === undefined) return;
+    if (this.#dispatching) this.#afterQueue.push(() => link.left(session, reason));
+    else link.left(session, reason);
   }
 
   /** Something the cluster tells this realm (only with a cluster link). */
@@ -217,5 +224,6 @@ export class Realm {
       this.#queue.length = 0;
       this.#dispatching = false;
     }
+    if (this.#afterQueue.length > 0) for (const effect of this.#afterQueue.splice(0)) effect();
   }
 }
