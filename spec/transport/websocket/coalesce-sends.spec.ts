@@ -8,11 +8,20 @@ describe('coalescingWebSocket (ws client sends coalesced per turn)', () => {
   let server: WebSocketServer;
   let received: string[];
   let url: string;
+  /** Resolves once the server has received `count` messages (checked at each message). */
+  let receivedCount: (count: number) => Promise<void>;
 
   beforeEach(async () => {
     received = [];
+    const waiters: Array<{ count: number; resolve: () => void }> = [];
+    receivedCount = (count) => (received.length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve })));
     server = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: () => 'wamp.2.json' });
-    server.on('connection', (ws) => ws.on('message', (data: Buffer) => received.push(data.toString())));
+    server.on('connection', (ws) =>
+      ws.on('message', (data: Buffer) => {
+        received.push(data.toString());
+        for (const waiter of waiters) if (received.length >= waiter.count) waiter.resolve();
+      }),
+    );
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -35,10 +44,7 @@ describe('coalescingWebSocket (ws client sends coalesced per turn)', () => {
     expect(socket.writableCorked).toBe(1);
     await new Promise<void>((resolve) => process.nextTick(resolve));
     expect(socket.writableCorked).toBe(0);
-    await new Promise<void>((resolve) => {
-      const check = (): void => (received.length === 10 ? resolve() : void setImmediate(check));
-      check();
-    });
+    await receivedCount(10);
     expect(received).toEqual(Array.from({ length: 10 }, (_, i) => `message ${i}`));
     client.close();
   });
