@@ -374,6 +374,25 @@ describe('WampSession ending', () => {
     expect(router.closed).toBeTrue();
   });
 
+  it('gives up at once on a connection that ended before the session started: no HELLO, no auth method asked', () => {
+    const { transport, router } = scriptedConnection();
+    router.drop();
+    let asked = 0;
+    const method: ClientAuthMethod = {
+      method: 'ticket',
+      helloExtra: () => {
+        asked++;
+        return undefined;
+      },
+      respond: async () => ({ signature: 's' }),
+    };
+    let error: unknown;
+    WampSession.connect(transport, { realm: 'r', authmethods: [method] }).subscribe({ error: (e: unknown) => (error = e) });
+    expect((error as WampError).uri).toBe('wamp.error.network_failure');
+    expect(asked).toBe(0);
+    expect(router.received).toEqual([]);
+  });
+
   it('close() while closing sends no second GOODBYE and returns the same promise, which the reply resolves', async () => {
     const t = open();
     t.router.on('GOODBYE', () => []); // the router takes its time to answer
