@@ -382,7 +382,7 @@ describe('WampSession ending', () => {
       method: 'ticket',
       helloExtra: () => {
         asked++;
-        return undefined;
+        return {};
       },
       respond: async () => ({ signature: 's' }),
     };
