@@ -1,9 +1,11 @@
 import { firstValueFrom, lastValueFrom, Observable, of, throwError, toArray } from 'rxjs';
 import type { ClientAuthMethod } from '../../src/client/auth/auth-method.js';
 import { ProtocolViolation, WampError } from '../../src/protocol/errors.js';
+import { createMessage } from '../../src/protocol/message.js';
 import { SessionClosedError } from '../../src/session/session-errors.js';
 import { WampSession } from '../../src/session/wamp-session.js';
 import { scriptedConnection } from '../support/scripted-router.js';
+import type { ScriptedRouter } from '../support/scripted-router.js';
 import type { Dict } from '../../src/protocol/dict.js';
 
 function open(options: Partial<Parameters<typeof WampSession.connect>[1]> = {}) {
@@ -253,6 +255,27 @@ describe('WampSession callee', () => {
     expect(stopped).toBe(2);
     expect(router.receivedNamed('ERROR')).toEqual([[8, 68, 1, {}, 'wamp.error.canceled']]);
   });
+
+  it('stops a handler the INTERRUPT reaches while it is being subscribed, and sends nothing after the ERROR', async () => {
+    for (const ending of ['runs on', 'completes', 'fails'] as const) {
+      let stopped = 0;
+      let router: ScriptedRouter | undefined;
+      router = await callee(
+        () =>
+          new Observable<number>((subscriber) => {
+            router!.send([69, 1, { mode: 'kill' }]); // the loopback delivers it at once, inside this subscribe
+            subscriber.next(1);
+            if (ending === 'completes') subscriber.complete();
+            if (ending === 'fails') subscriber.error(new Error('late failure'));
+            return () => stopped++;
+          }),
+      );
+      router.send([68, 1, 7, {}, []]);
+      expect(router.receivedNamed('ERROR')).withContext(ending).toEqual([[8, 68, 1, {}, 'wamp.error.canceled']]);
+      expect(router.receivedNamed('YIELD')).withContext(ending).toEqual([]);
+      expect(stopped).withContext(ending).toBe(1);
+    }
+  });
 });
 
 describe('WampSession caller and publisher', () => {
@@ -349,6 +372,117 @@ describe('WampSession ending', () => {
     expect([(failure as WampError).uri, (failure as WampError).args]).toEqual(['wamp.error.network_failure', ['the session was disposed']]);
     expect(session!.state).toBe('closed');
     expect(router.closed).toBeTrue();
+  });
+
+  it('gives up at once on a connection that ended before the session started: no HELLO, no auth method asked', () => {
+    const { transport, router } = scriptedConnection();
+    router.drop();
+    let asked = 0;
+    const method: ClientAuthMethod = {
+      method: 'ticket',
+      helloExtra: () => {
+        asked++;
+        return {};
+      },
+      respond: async () => ({ signature: 's' }),
+    };
+    let error: unknown;
+    WampSession.connect(transport, { realm: 'r', authmethods: [method] }).subscribe({ error: (e: unknown) => (error = e) });
+    expect((error as WampError).uri).toBe('wamp.error.network_failure');
+    expect(asked).toBe(0);
+    expect(router.received).toEqual([]);
+  });
+
+  it('close() while closing sends no second GOODBYE and returns the same promise, which the reply resolves', async () => {
+    const t = open();
+    t.router.on('GOODBYE', () => []); // the router takes its time to answer
+    const first = t.session!.close();
+    const second = t.session!.close('wamp.close.close_realm');
+    expect(second).toBe(first);
+    expect(t.router.receivedNamed('GOODBYE')).toEqual([[6, {}, 'wamp.close.normal']]);
+    expect(t.session!.state).toBe('closing');
+    t.router.send([6, {}, 'wamp.close.goodbye_and_out']);
+    await first;
+    expect(t.ended).toEqual({ complete: true });
+  });
+
+  it('close() after the connection was lost resolves at once and sends nothing', async () => {
+    const t = open();
+    t.router.drop();
+    const sent = t.router.received.length;
+    await t.session!.close();
+    expect(t.router.received.length).toBe(sent);
+    expect(t.session!.state).toBe('closed');
+    expect((t.ended?.error as WampError).uri).toBe('wamp.error.network_failure');
+  });
+
+  it('takes the end of the connection while closing as the clean end of the session', async () => {
+    const t = open();
+    t.router.on('GOODBYE', () => []);
+    const closing = t.session!.close();
+    t.router.hangUp(); // no GOODBYE back, the connection just ends
+    await closing;
+    expect(t.ended).toEqual({ complete: true });
+  });
+
+  it('fails the session when the connection ends cleanly but unasked, without GOODBYE', () => {
+    const t = open();
+    let failure: unknown;
+    t.session!.call('p').subscribe({ error: (e: unknown) => (failure = e) });
+    t.router.hangUp();
+    expect(t.ended?.error).toBeInstanceOf(SessionClosedError);
+    expect([(t.ended?.error as WampError).uri, (t.ended?.error as WampError).args]).toEqual(['wamp.error.network_failure', ['the connection closed']]);
+    expect(failure).toBe(t.ended?.error);
+  });
+
+  it('complete() (the Observer side) closes with a GOODBYE exchange, like close()', () => {
+    const t = open();
+    t.session!.complete();
+    expect(t.router.receivedNamed('GOODBYE')).toEqual([[6, {}, 'wamp.close.normal']]);
+    expect(t.ended).toEqual({ complete: true });
+    expect(t.router.ending).toEqual({});
+  });
+
+  it('error() (the Observer side) fails the session, its requests and streams, and closes the connection', () => {
+    for (const [reason, text] of [
+      [new Error('boom'), 'the session was failed locally: boom'],
+      ['plain words', 'the session was failed locally: plain words'],
+    ] as const) {
+      const t = open();
+      const seen: unknown[] = [];
+      t.session!.call('p').subscribe({ error: (e: unknown) => seen.push(e) });
+      t.session!.subscribe('t').subscribe({ error: (e: unknown) => seen.push(e) });
+      t.session!.messages$.subscribe({ error: (e: unknown) => seen.push(e) });
+      t.session!.error(reason);
+      const failure = t.ended?.error as SessionClosedError;
+      expect(failure).toBeInstanceOf(SessionClosedError);
+      expect([failure.uri, failure.args, failure.cause]).toEqual(['wamp.error.network_failure', [text], reason]);
+      expect(seen).toEqual([failure, failure, failure]);
+      expect(t.router.receivedNamed('GOODBYE')).toEqual([]);
+      expect(t.router.ending).toEqual({});
+      expect(t.session!.state).toBe('closed');
+    }
+  });
+
+  it('next() (the Observer side) sends a message as it is, and drops it once the session is closed', async () => {
+    const t = scriptedConnection();
+    const session = await connected(t.transport, { realm: 'r' });
+    session.next(createMessage('PUBLISH', { Request: 9, Options: {}, Topic: 'as.is', Arguments: [1] }));
+    expect(t.router.receivedNamed('PUBLISH')).toEqual([[16, 9, {}, 'as.is', [1]]]);
+    await session.close();
+    // Too large for the transport: a closed session drops it before trying to send (which throws).
+    Object.defineProperty(t.transport, 'maxOutgoingMessageSize', { value: 1 });
+    expect(() => session.next(createMessage('PUBLISH', { Request: 10, Options: {}, Topic: 'as.is' }))).not.toThrow();
+    expect(t.router.receivedNamed('PUBLISH').length).toBe(1);
+  });
+
+  it('closes the connection with the reason of a protocol violation, and cleanly after a GOODBYE exchange', async () => {
+    const t = open();
+    t.router.send([1, 'realm1', {}]); // HELLO is never sent to a client
+    expect((t.router.ending?.error as Error).message).toContain('HELLO is a message a router never sends to a client');
+    const u = open();
+    await u.session!.close();
+    expect(u.router.ending).toEqual({});
   });
 
   it('reads the router roles from WELCOME, and none when WELCOME has none', async () => {

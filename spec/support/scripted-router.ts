@@ -38,6 +38,8 @@ export class ScriptedRouter {
   record = true;
   /** True once the client's transport end closed. */
   closed = false;
+  /** How it closed: `{}` for a clean close, `{ error }` when the client failed the connection. */
+  ending: { error?: unknown } | undefined;
   readonly #transport: Transport;
   readonly #serializer = new JsonSerializer();
   readonly #subscription: Subscription;
@@ -48,8 +50,14 @@ export class ScriptedRouter {
     this.#transport = transport;
     this.#subscription = transport.incoming$.subscribe({
       next: (frame) => this.#receive(frame),
-      complete: () => (this.closed = true),
-      error: () => (this.closed = true),
+      complete: () => {
+        this.closed = true;
+        this.ending = {};
+      },
+      error: (error: unknown) => {
+        this.closed = true;
+        this.ending = { error };
+      },
     });
   }
 
@@ -66,6 +74,11 @@ export class ScriptedRouter {
   /** Drops the connection without GOODBYE. */
   drop(): void {
     this.#transport.outgoing.error(new Error('router dropped the connection'));
+  }
+
+  /** Closes the connection cleanly, without GOODBYE: the client's incoming$ completes. */
+  hangUp(): void {
+    this.#transport.outgoing.complete();
   }
 
   /** Answers messages named `name` with `script`. */

@@ -183,10 +183,9 @@ export class WampSession implements Observer<WampMessage> {
    */
   close(reason: string = WampCloseReasons.normal, message?: string): Promise<void> {
     if (this.#goodbyeDone !== undefined) return this.#goodbyeDone;
-    if (this.#state !== 'established') {
-      this.#end(new SessionClosedError(reason, message ?? 'the session was closed before it was established'), true);
-      return (this.#goodbyeDone = Promise.resolve());
-    }
+    // A session reaches user code only once established (connect emits it at WELCOME), so
+    // any other state here is 'closed': the session already ended, there is nothing to do.
+    if (this.#state !== 'established') return (this.#goodbyeDone = Promise.resolve());
     this.#goodbyeDone = new Promise<void>((resolve) => (this.#goodbye = { resolve }));
     this.#state = 'closing';
     this.#sendFrame(createMessage('GOODBYE', { Details: message === undefined ? {} : { message }, Reason: reason }));

@@ -252,7 +252,9 @@ export class CalleeRole implements RoleHandler {
         this.#sendError(request, errorPayload(err), invocation.ppt);
       },
     });
+    // An INTERRUPT that arrived while the handler was being subscribed found no subscription to stop.
     if (this.#invocations.get(request) === invocation) invocation.subscription = subscription;
+    else subscription.unsubscribe();
   }
 
   /** Retires an invocation; false when it was already retired (interrupted). */
