@@ -3,7 +3,7 @@ import type { EncodedSpan } from '../protocol/lazy-arguments.js';
 import { ARGUMENTS_INDEX, MAX_SCAN_DEPTH } from './spans.js';
 import { DECODE_OPTIONS } from './cbor-options.js';
 import type { FrameSplit } from './spans.js';
-import { isValidUtf8 } from './utf8-valid.js';
+import { ItemScanner } from './item-scanner.js';
 
 const keyText = new TextDecoder();
 
@@ -51,18 +51,10 @@ function cborSpan(encoded: Uint8Array, depth: number): EncodedSpan {
 }
 
 /** Skips CBOR items, checking them; each `skip` says the item's nesting depth, or -1. */
-class CborScanner {
-  readonly #bytes: Uint8Array;
-  pos: number;
-
-  constructor(bytes: Uint8Array, pos: number) {
-    this.#bytes = bytes;
-    this.pos = pos;
-  }
-
+class CborScanner extends ItemScanner {
   /** An unsigned integer item (major type 0), or undefined. */
   unsigned(): number | undefined {
-    const b = this.#bytes[this.pos];
+    const b = this.bytes[this.pos];
     if (b === undefined || b >> 5 !== 0) return undefined;
     this.pos++;
     const n = this.#argument(b & 0x1f);
@@ -71,11 +63,11 @@ class CborScanner {
 
   /** The count in the header of the array or map at `pos`. */
   count(): number {
-    return this.#argument(this.#bytes[this.pos++]! & 0x1f);
+    return this.#argument(this.bytes[this.pos++]! & 0x1f);
   }
 
   skip(depth: number): number {
-    const bytes = this.#bytes;
+    const bytes = this.bytes;
     if (this.pos >= bytes.length) return -1;
     const b = bytes[this.pos++]!;
     const info = b & 0x1f;
@@ -84,19 +76,19 @@ class CborScanner {
       case 1:
         return this.#argument(info) < 0 ? -1 : 0;
       case 2:
-        return this.#skipBytes(this.#argument(info));
+        return this.skipBytes(this.#argument(info));
       case 3:
-        return this.#text(this.#argument(info));
+        return this.text(this.#argument(info));
       case 4:
-        return this.#array(this.#argument(info), depth);
+        return this.array(this.#argument(info), depth);
       case 5:
         return this.#map(this.#argument(info), depth);
       case 7:
         // false, true, null; half, single and double floats.
         if (info >= 20 && info <= 22) return 0;
-        if (info === 25) return this.#skipBytes(2);
-        if (info === 26) return this.#skipBytes(4);
-        if (info === 27) return this.#skipBytes(8);
+        if (info === 25) return this.skipBytes(2);
+        if (info === 26) return this.skipBytes(4);
+        if (info === 27) return this.skipBytes(8);
         return -1;
       default:
         // Tags: the decoder supports none.
@@ -109,39 +101,16 @@ class CborScanner {
     if (info < 24) return info;
     if (info > 27) return -1;
     const size = 1 << (info - 24);
-    const bytes = this.#bytes;
+    const bytes = this.bytes;
     if (this.pos + size > bytes.length) return -1;
     let n = 0;
     for (let i = 0; i < size; i++) n = n * 256 + bytes[this.pos++]!;
     return n;
   }
 
-  #skipBytes(n: number): number {
-    if (n < 0 || this.pos + n > this.#bytes.length) return -1;
-    this.pos += n;
-    return 0;
-  }
-
-  #text(n: number): number {
-    if (n < 0 || this.pos + n > this.#bytes.length || !isValidUtf8(this.#bytes, this.pos, this.pos + n)) return -1;
-    this.pos += n;
-    return 0;
-  }
-
-  #array(n: number, depth: number): number {
-    if (n < 0 || depth >= MAX_SCAN_DEPTH) return -1;
-    let deepest = 0;
-    for (let i = 0; i < n; i++) {
-      const inner = this.skip(depth + 1);
-      if (inner < 0) return -1;
-      if (inner > deepest) deepest = inner;
-    }
-    return deepest + 1;
-  }
-
   #map(n: number, depth: number): number {
     if (n < 0 || depth >= MAX_SCAN_DEPTH) return -1;
-    const bytes = this.#bytes;
+    const bytes = this.bytes;
     // The decoder refuses repeated keys: so must the scanner.
     const keys = n > 1 ? new Set<string>() : undefined;
     let deepest = 0;
@@ -151,7 +120,7 @@ class CborScanner {
       this.pos++;
       const length = this.#argument(b & 0x1f);
       const start = this.pos;
-      if (this.#text(length) < 0) return -1;
+      if (this.text(length) < 0) return -1;
       if (keys !== undefined) {
         const key = keyText.decode(bytes.subarray(start, this.pos));
         if (keys.has(key)) return -1;

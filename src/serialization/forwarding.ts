@@ -44,7 +44,7 @@ export function decodeForwarding(serializer: Serializer, frame: string | Uint8Ar
     split = serializer.id === 'msgpack' ? splitMsgpack(frame) : splitCbor(frame);
   }
   if (split === undefined) return serializer.decode(frame);
-  // The envelope alone is a valid message (Arguments are optional): decode it as any frame.
+  // The envelope alone is a valid message (Arguments are optional): decode it like every other frame.
   const envelope = serializer.decode(split.envelope);
   const fields: Dict = { ...envelope.fields, Arguments: lazyList(split.args) };
   if (split.kwargs !== undefined) fields['ArgumentsKw'] = lazyDict(split.kwargs);

@@ -2,7 +2,7 @@ import { Decoder } from '@msgpack/msgpack';
 import type { EncodedSpan } from '../protocol/lazy-arguments.js';
 import { ARGUMENTS_INDEX, MAX_SCAN_DEPTH } from './spans.js';
 import type { FrameSplit } from './spans.js';
-import { isValidUtf8 } from './utf8-valid.js';
+import { ItemScanner } from './item-scanner.js';
 
 // Spans hold no extension types (the scanner declines them), so a plain decoder reads them.
 const spanDecoder = new Decoder();
@@ -54,58 +54,50 @@ function msgpackSpan(encoded: Uint8Array, depth: number): EncodedSpan {
 }
 
 /** Skips MessagePack items, checking them; each `skip` says the item's nesting depth, or -1. */
-class MsgpackScanner {
-  readonly #bytes: Uint8Array;
-  pos: number;
-
-  constructor(bytes: Uint8Array, pos: number) {
-    this.#bytes = bytes;
-    this.pos = pos;
-  }
-
+class MsgpackScanner extends ItemScanner {
   skip(depth: number): number {
-    const bytes = this.#bytes;
+    const bytes = this.bytes;
     if (this.pos >= bytes.length) return -1;
     const b = bytes[this.pos++]!;
     if (b <= 0x7f || b >= 0xe0) return 0;
     if (b <= 0x8f) return this.#map(b & 0x0f, depth);
-    if (b <= 0x9f) return this.#array(b & 0x0f, depth);
-    if (b <= 0xbf) return this.#string(b & 0x1f);
+    if (b <= 0x9f) return this.array(b & 0x0f, depth);
+    if (b <= 0xbf) return this.text(b & 0x1f);
     switch (b) {
       case 0xc0:
       case 0xc2:
       case 0xc3:
         return 0;
       case 0xc4:
-        return this.#skipBytes(this.#uint(1));
+        return this.skipBytes(this.#uint(1));
       case 0xc5:
-        return this.#skipBytes(this.#uint(2));
+        return this.skipBytes(this.#uint(2));
       case 0xc6:
-        return this.#skipBytes(this.#uint(4));
+        return this.skipBytes(this.#uint(4));
       case 0xca:
       case 0xd2:
       case 0xce:
-        return this.#skipBytes(4);
+        return this.skipBytes(4);
       case 0xcb:
       case 0xcf:
       case 0xd3:
-        return this.#skipBytes(8);
+        return this.skipBytes(8);
       case 0xcc:
       case 0xd0:
-        return this.#skipBytes(1);
+        return this.skipBytes(1);
       case 0xcd:
       case 0xd1:
-        return this.#skipBytes(2);
+        return this.skipBytes(2);
       case 0xd9:
-        return this.#string(this.#uint(1));
+        return this.text(this.#uint(1));
       case 0xda:
-        return this.#string(this.#uint(2));
+        return this.text(this.#uint(2));
       case 0xdb:
-        return this.#string(this.#uint(4));
+        return this.text(this.#uint(4));
       case 0xdc:
-        return this.#array(this.#uint(2), depth);
+        return this.array(this.#uint(2), depth);
       case 0xdd:
-        return this.#array(this.#uint(4), depth);
+        return this.array(this.#uint(4), depth);
       case 0xde:
         return this.#map(this.#uint(2), depth);
       case 0xdf:
@@ -118,39 +110,16 @@ class MsgpackScanner {
 
   /** A big-endian length of `size` octets, or -1 past the end. */
   #uint(size: number): number {
-    const bytes = this.#bytes;
+    const bytes = this.bytes;
     if (this.pos + size > bytes.length) return -1;
     let n = 0;
     for (let i = 0; i < size; i++) n = n * 256 + bytes[this.pos++]!;
     return n;
   }
 
-  #skipBytes(n: number): number {
-    if (n < 0 || this.pos + n > this.#bytes.length) return -1;
-    this.pos += n;
-    return 0;
-  }
-
-  #string(n: number): number {
-    if (n < 0 || this.pos + n > this.#bytes.length || !isValidUtf8(this.#bytes, this.pos, this.pos + n)) return -1;
-    this.pos += n;
-    return 0;
-  }
-
-  #array(n: number, depth: number): number {
-    if (n < 0 || depth >= MAX_SCAN_DEPTH) return -1;
-    let deepest = 0;
-    for (let i = 0; i < n; i++) {
-      const inner = this.skip(depth + 1);
-      if (inner < 0) return -1;
-      if (inner > deepest) deepest = inner;
-    }
-    return deepest + 1;
-  }
-
   #map(n: number, depth: number): number {
     if (n < 0 || depth >= MAX_SCAN_DEPTH) return -1;
-    const bytes = this.#bytes;
+    const bytes = this.bytes;
     let deepest = 0;
     for (let i = 0; i < n; i++) {
       const key = bytes[this.pos]!;
