@@ -25,25 +25,16 @@ export function splitCbor(frame: Uint8Array): FrameSplit<Uint8Array> | undefined
   const at = code === undefined ? undefined : ARGUMENTS_INDEX.get(code);
   if (at === undefined || count <= at || count > at + 2) return undefined;
   for (let i = 1; i < at; i++) if (scanner.skip(0) < 0) return undefined;
-  const argsStart = scanner.pos;
-  if (frame[argsStart]! >> 5 !== 4) return undefined;
-  const argsDepth = scanner.skip(0);
-  if (argsDepth < 0) return undefined;
-  const args = cborSpan(frame.subarray(argsStart, scanner.pos), argsDepth);
-  let kwargs: EncodedSpan | undefined;
-  if (count === at + 2) {
-    const kwargsStart = scanner.pos;
-    if (frame[kwargsStart]! >> 5 !== 5) return undefined;
-    const kwargsDepth = scanner.skip(0);
-    if (kwargsDepth < 0) return undefined;
-    kwargs = cborSpan(frame.subarray(kwargsStart, scanner.pos), kwargsDepth);
-  }
-  if (scanner.pos !== frame.length) return undefined;
+  const spans = scanner.argumentSpans(count === at + 2, isList, isDict, cborSpan);
+  if (spans === undefined) return undefined;
   // A copy (not `frame.slice`: on a Node Buffer, as `ws` and cborg hand out, that is a view).
-  const envelope = new Uint8Array(frame.subarray(0, argsStart));
+  const envelope = new Uint8Array(frame.subarray(0, spans.start));
   envelope[0] = 0x80 | at;
-  return { envelope, args, kwargs };
+  return { envelope, args: spans.args, kwargs: spans.kwargs };
 }
+
+const isList = (head: number): boolean => head >> 5 === 4;
+const isDict = (head: number): boolean => head >> 5 === 5;
 
 function cborSpan(encoded: Uint8Array, depth: number): EncodedSpan {
   const empty = new CborScanner(encoded, 0).count() === 0;

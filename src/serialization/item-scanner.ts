@@ -1,5 +1,13 @@
+import type { EncodedSpan } from '../protocol/lazy-arguments.js';
 import { MAX_SCAN_DEPTH } from './spans.js';
 import { isValidUtf8 } from './utf8-valid.js';
+
+/** Where Arguments start in a frame, and the spans of Arguments and ArgumentsKw. */
+export interface ArgumentSpans {
+  readonly start: number;
+  readonly args: EncodedSpan;
+  readonly kwargs: EncodedSpan | undefined;
+}
 
 /**
  * What the MessagePack and CBOR scanners share: a position in the frame, and skipping raw
@@ -40,5 +48,31 @@ export abstract class ItemScanner {
       if (inner > deepest) deepest = inner;
     }
     return deepest + 1;
+  }
+
+  /**
+   * From here to the end of the frame: Arguments, then ArgumentsKw when `withKwargs`.
+   * Undefined when an item's head is not a list (a dict), an item does not scan, or bytes trail.
+   */
+  argumentSpans(
+    withKwargs: boolean,
+    isList: (head: number) => boolean,
+    isDict: (head: number) => boolean,
+    span: (encoded: Uint8Array, depth: number) => EncodedSpan,
+  ): ArgumentSpans | undefined {
+    const start = this.pos;
+    const args = this.#span(isList, span);
+    if (args === undefined) return undefined;
+    let kwargs: EncodedSpan | undefined;
+    if (withKwargs && (kwargs = this.#span(isDict, span)) === undefined) return undefined;
+    if (this.pos !== this.bytes.length) return undefined;
+    return { start, args, kwargs };
+  }
+
+  #span(isKind: (head: number) => boolean, span: (encoded: Uint8Array, depth: number) => EncodedSpan): EncodedSpan | undefined {
+    const start = this.pos;
+    if (start >= this.bytes.length || !isKind(this.bytes[start]!)) return undefined;
+    const depth = this.skip(0);
+    return depth < 0 ? undefined : span(this.bytes.subarray(start, this.pos), depth);
   }
 }

@@ -24,27 +24,17 @@ export function splitMsgpack(frame: Uint8Array): FrameSplit<Uint8Array> | undefi
   if (at === undefined || count <= at || count > at + 2) return undefined;
   const scanner = new MsgpackScanner(frame, 1);
   for (let i = 0; i < at; i++) if (scanner.skip(0) < 0) return undefined;
-  const argsStart = scanner.pos;
-  const listHead = frame[argsStart]!;
-  if ((listHead & 0xf0) !== 0x90 && listHead !== 0xdc && listHead !== 0xdd) return undefined;
-  const argsDepth = scanner.skip(0);
-  if (argsDepth < 0) return undefined;
-  const args = msgpackSpan(frame.subarray(argsStart, scanner.pos), argsDepth);
-  let kwargs: EncodedSpan | undefined;
-  if (count === at + 2) {
-    const kwargsStart = scanner.pos;
-    const dictHead = frame[kwargsStart]!;
-    if ((dictHead & 0xf0) !== 0x80 && dictHead !== 0xde && dictHead !== 0xdf) return undefined;
-    const kwargsDepth = scanner.skip(0);
-    if (kwargsDepth < 0) return undefined;
-    kwargs = msgpackSpan(frame.subarray(kwargsStart, scanner.pos), kwargsDepth);
-  }
-  if (scanner.pos !== frame.length) return undefined;
+  const spans = scanner.argumentSpans(count === at + 2, isList, isDict, msgpackSpan);
+  if (spans === undefined) return undefined;
   // A copy (not `frame.slice`: on a Node Buffer, as `ws` and cborg hand out, that is a view).
-  const envelope = new Uint8Array(frame.subarray(0, argsStart));
+  const envelope = new Uint8Array(frame.subarray(0, spans.start));
   envelope[0] = 0x90 | at;
-  return { envelope, args, kwargs };
+  return { envelope, args: spans.args, kwargs: spans.kwargs };
 }
+
+// fixarray, array16, array32; fixmap, map16, map32.
+const isList = (head: number): boolean => (head & 0xf0) === 0x90 || head === 0xdc || head === 0xdd;
+const isDict = (head: number): boolean => (head & 0xf0) === 0x80 || head === 0xde || head === 0xdf;
 
 function msgpackSpan(encoded: Uint8Array, depth: number): EncodedSpan {
   const head = encoded[0]!;
