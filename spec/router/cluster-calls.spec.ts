@@ -1,3 +1,4 @@
+import { asyncScheduler } from 'rxjs';
 import { Router } from '../../src/router/router.js';
 import { RawPeer } from '../support/raw-peer.js';
 import { MemoryCluster } from '../support/memory-cluster.js';
@@ -113,6 +114,20 @@ describe('routers joined by a cluster link: calls across nodes', () => {
     const mismatch = await third.peer.next(ERROR);
     expect(mismatch[4]).toBe('wamp.error.procedure_already_exists');
     expect(mismatch[5]).toEqual(["'com.shared' is registered with invocation policy 'roundrobin', not 'first'"]);
+  });
+
+  it('refuses a REGISTER the cluster could not write with runtime_error, saying why, and registers once it can', async () => {
+    const [a] = await startNodes(['a', 'b']);
+    const callee = await a!.join();
+    const link = a!.link.realm('realm1');
+    const write = spyOn(link, 'register').and.returnValues(Promise.reject(new Error('the key-value store timed out')), Promise.reject('no responders'));
+    callee.peer.send(REGISTER, 1, {}, 'com.x');
+    expect(await callee.peer.next(ERROR)).toEqual([ERROR, REGISTER, 1, {}, 'wamp.error.runtime_error', ["the cluster could not register 'com.x': the key-value store timed out"]]);
+    callee.peer.send(REGISTER, 2, {}, 'com.x');
+    expect(await callee.peer.next(ERROR)).toEqual([ERROR, REGISTER, 2, {}, 'wamp.error.runtime_error', ["the cluster could not register 'com.x': no responders"]]);
+    write.and.callThrough();
+    await register(callee.peer, 3, 'com.x');
+    expect(callee.peer.received).toEqual([]);
   });
 
   it('lets one of two nodes win a single registration both ask for at once; the other learns why from the cluster', async () => {
@@ -291,6 +306,8 @@ describe('routers joined by a cluster link: calls across nodes', () => {
     expect(await callee.peer.next(INVOCATION)).toEqual([INVOCATION, first[1], registration, {}, [3]]);
     callee.peer.send(YIELD, first[1], {}, [6]);
     expect(await caller.peer.next(RESULT)).toEqual([RESULT, 1, {}, [6]]);
+    // The parts went on to the callee's node one by one, and nothing failed the call meanwhile.
+    expect(caller.peer.received).toEqual([]);
     // A CALL that reuses the id of a call still running (not progressive) is a protocol violation.
     caller.peer.send(CALL, 2, {}, 'com.sum', [1]);
     await callee.peer.next(INVOCATION);
@@ -489,6 +506,27 @@ describe('routers joined by a cluster link: calls across nodes', () => {
     expect(await caller.peer.next(RESULT)).toEqual([RESULT, 1, {}, ['local']]);
     expect(caller.peer.received).toEqual([]);
     expect(outcomes(b!)).toEqual({ timeout: 1, result: 1 });
+  });
+
+  it('stops probing once no remote call is pending: no timer is left behind', async () => {
+    const [a, b] = await startNodes(['a', 'b']);
+    const callee = await a!.join();
+    const caller = await b!.join();
+    await register(callee.peer, 1, 'com.slow');
+    const probe = spyOn(b!.link.realm('realm1'), 'probe').and.callThrough();
+    jasmine.clock().install();
+    jasmine.clock().mockDate(new Date(2026, 0, 1));
+    caller.peer.send(CALL, 1, {}, 'com.slow');
+    const invocation = await callee.peer.next(INVOCATION);
+    jasmine.clock().tick(2_000);
+    expect(probe).toHaveBeenCalledOnceWith('a', [[caller.id, 1]]);
+    callee.peer.send(YIELD, invocation[1], {}, ['done']);
+    expect(await caller.peer.next(RESULT)).toEqual([RESULT, 1, {}, ['done']]);
+    // The prober armed for the next round finds nothing to ask about, and does not arm again.
+    const timers = spyOn(asyncScheduler, 'schedule').and.callThrough();
+    jasmine.clock().tick(10_000);
+    expect(probe).toHaveBeenCalledTimes(1);
+    expect(timers).not.toHaveBeenCalled();
   });
 
   it('probes remote calls unanswered for two seconds, once per node and round: served ones go on, lost ones fail', async () => {

@@ -194,6 +194,7 @@ describe('dealer stage', () => {
     'falls back to skip when the callee does not support call canceling',
     marbles((m) => {
       const legacy = new StageSession('l', 9, 'legacy', 'backend', LEGACY_CALLEE);
+      const sealed = new StageSession('p', 4, 'pat', 'admin', { caller: { features: { payload_passthru_mode: true } } });
       const source = m.cold('abcd|', { a: register(legacy, 1, 'com.slow'), b: call(a, 1, 'com.slow'), c: cancel(a, 1, 'kill'), d: yieldOf(legacy, 1) });
       m.expect(run(source)).toBeObservable('abc-|', { a: 'l <- REGISTERED #1', b: 'l <- INVOCATION #1 [2,3]', c: 'a <- ERROR #1 wamp.error.canceled ["call canceled (skip)"]' });
     }),
@@ -503,14 +504,21 @@ describe('dealer stage', () => {
   });
 
   it(
-    'refuses a CALL of an invalid URI, and a progressive call invocation to a callee that cannot take one',
+    'refuses a CALL of an invalid URI, and a progressive or payload passthru call to a callee that cannot take one',
     marbles((m) => {
       const legacy = new StageSession('l', 9, 'legacy', 'backend', LEGACY_CALLEE);
-      const source = m.cold('abc|', { a: register(legacy, 1, 'com.up'), b: call(a, 1, 'com..up'), c: call(a, 2, 'com.up', { progress: true }) });
-      m.expect(run(source)).toBeObservable('abc|', {
+      const sealed = new StageSession('p', 4, 'pat', 'admin', { caller: { features: { payload_passthru_mode: true } } });
+      const source = m.cold('abcd|', {
+        a: register(legacy, 1, 'com.up'),
+        b: call(a, 1, 'com..up'),
+        c: call(a, 2, 'com.up', { progress: true }),
+        d: call(sealed, 3, 'com.up', { ppt_scheme: 'x_opaque', ppt_serializer: 'cbor' }),
+      });
+      m.expect(run(source)).toBeObservable('abcd|', {
         a: 'l <- REGISTERED #1',
         b: 'a <- ERROR #1 wamp.error.invalid_uri ["invalid procedure URI \'com..up\'"]',
         c: 'a <- ERROR #2 wamp.error.feature_not_supported ["the callee of \'com.up\' does not support progressive call invocations"]',
+        d: 'p <- ERROR #3 wamp.error.feature_not_supported ["the callee of \'com.up\' does not support payload passthru mode"]',
       });
     }),
   );

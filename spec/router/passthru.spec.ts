@@ -114,7 +114,9 @@ describe('Router: payload passthru payloads are relayed, never decoded', () => {
     caller.send(48, 1, {}, 'com.example.plain', [1]);
     const invocation = await silentCallee.next(68);
     silentCallee.send(70, invocation[1], PPT, [GARBAGE]);
-    expect((await silentCallee.next(3))[2]).toBe('wamp.error.protocol_violation');
+    const abortedCallee = await silentCallee.next(3);
+    expect(abortedCallee[2]).toBe('wamp.error.protocol_violation');
+    expect(JSON.stringify(abortedCallee[1])).toMatch(/YIELD in payload passthru mode from a callee that did not announce payload_passthru_mode/);
     expect(callee.received.filter((m) => m[0] === 68)).toEqual([]);
   });
 });
