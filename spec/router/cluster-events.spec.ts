@@ -302,7 +302,7 @@ describe('routers joined by a cluster link: events and the meta API across nodes
     }
   });
 
-  it('answers the registration and session meta APIs after the news of other nodes, and the testament API at once', async () => {
+  it('answers the registration and session meta APIs after the news of other nodes, and the testament and event-history APIs at once', async () => {
     const [a, b] = await startMemoryNodes(routers, ['a', 'b']);
     const callee = await a!.join();
     const asker = await b!.join();
@@ -320,6 +320,11 @@ describe('routers joined by a cluster link: events and the meta API across nodes
     asker.peer.send(CALL, 2, {}, 'wamp.session.add_testament', ['com.will', []]);
     asker.peer.send(PUBLISH, 3, { acknowledge: true }, 'com.topic');
     expect((await asker.peer.nextOf([RESULT, PUBLISHED]))[0]).toBe(RESULT);
+    await asker.peer.next(PUBLISHED);
+    // So is the event history (each node keeps its own): its answer, here an ERROR, comes at once too.
+    asker.peer.send(CALL, 5, {}, 'wamp.subscription.get_events', [99]);
+    asker.peer.send(PUBLISH, 6, { acknowledge: true }, 'com.topic');
+    expect((await asker.peer.nextOf([ERROR, PUBLISHED]))[0]).toBe(ERROR);
     await asker.peer.next(PUBLISHED);
   });
 
