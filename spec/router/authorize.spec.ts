@@ -155,20 +155,26 @@ describe('authorize stage', () => {
     return out;
   }
 
-  it('allows only the actions a permission lists, and explains a refusal in the log and the ERROR', () => {
+  it('allows only the actions a permission lists, and explains a refusal in the log and the ERROR (none for an unacknowledged PUBLISH)', () => {
     const out = run([
       from(reader, 'CALL', { Request: 1, Options: {}, Procedure: 'com.calc.add' }),
       from(reader, 'REGISTER', { Request: 2, Options: {}, Procedure: 'com.calc.add' }),
       from(reader, 'SUBSCRIBE', { Request: 3, Options: {}, Topic: 'com.calc.log' }),
+      // A publisher that did not ask for an acknowledgement expects no answer: the refusal is only logged.
+      from(reader, 'PUBLISH', { Request: 4, Options: {}, Topic: 'com.calc.log' }),
+      from(reader, 'PUBLISH', { Request: 5, Options: { acknowledge: true }, Topic: 'com.calc.log' }),
     ]);
     expect(out).toEqual([
       'r -> CALL',
       'r <- ERROR #2 wamp.error.not_authorized ["authrole \'reader\' may not register \'com.calc.add\'"]',
       'r <- ERROR #3 wamp.error.not_authorized ["authrole \'reader\' may not subscribe \'com.calc.log\'"]',
+      'r <- ERROR #5 wamp.error.not_authorized ["authrole \'reader\' may not publish \'com.calc.log\'"]',
     ]);
     expect(logger.named('not_authorized').map((l) => l.fields)).toEqual([
       { session: 1, authrole: 'reader', action: 'register', uri: 'com.calc.add' },
       { session: 1, authrole: 'reader', action: 'subscribe', uri: 'com.calc.log' },
+      { session: 1, authrole: 'reader', action: 'publish', uri: 'com.calc.log' },
+      { session: 1, authrole: 'reader', action: 'publish', uri: 'com.calc.log' },
     ]);
   });
 

@@ -5,6 +5,7 @@ import { broker } from '../../src/router/broker.js';
 import { EventHistory } from '../../src/router/event-history.js';
 import { silentLogger } from '../../src/router/logger.js';
 import type { Routed } from '../../src/router/routed.js';
+import { RealmStats } from '../../src/router/router-stats.js';
 import { SubscriptionStore } from '../../src/router/subscription-store.js';
 import { RecordingLogger } from '../support/recording-logger.js';
 import { from, StageSession, summarize } from '../support/stage-harness.js';
@@ -175,11 +176,14 @@ describe('broker stage', () => {
     }),
   );
 
-  it('keeps the event history of configured topics, with the publisher only when disclosed', () => {
+  it('keeps the event history of configured topics, with the publisher only when disclosed, and counts the accepted publications', () => {
     const history = new EventHistory([{ uri: 'com.h', limit: 5 }]);
-    of(publish(a, 1, 'com.h', {}, [1]), () => from(a, 'PUBLISH', { Request: 2, Options: { disclose_me: true }, Topic: 'com.h' }), publish(a, 3, 'com.other'))
-      .pipe(map((thunk) => thunk()), broker({ subscriptions: new SubscriptionStore(), logger: silentLogger, history }))
+    const stats = new RealmStats();
+    of(publish(a, 1, 'com.h', {}, [1]), () => from(a, 'PUBLISH', { Request: 2, Options: { disclose_me: true }, Topic: 'com.h' }), publish(a, 3, 'com.other'), publish(a, 4, 'com..bad'))
+      .pipe(map((thunk) => thunk()), broker({ subscriptions: new SubscriptionStore(), logger: silentLogger, history, stats }))
       .subscribe();
+    // The refused one (invalid URI) is not counted.
+    expect(stats.published).toBe(3);
     const kept = history.events('com.h', 'exact')!;
     expect(kept.map(({ timestamp: _t, publication: _p, ...rest }) => rest)).toEqual([
       { topic: 'com.h', args: [1], kwargs: {} },

@@ -129,12 +129,17 @@ describe('routers joined by a cluster link: events and the meta API across nodes
     expect(second.peer.received).toEqual([]);
   });
 
-  it('keeps retained events cluster-wide: a later subscriber on another node gets the last eligible one', async () => {
+  it('keeps retained events cluster-wide: a later subscriber on another node gets the last eligible one, not a later unretained one', async () => {
     const [a, b] = await startMemoryNodes(routers, ['a', 'b']);
+    // b hears the topic already: every publication on it reaches b's broker, retained or not.
+    const listener = await b!.join();
+    await subscribe(listener.peer, 1, 'com.retained.state');
     const publisher = await a!.join();
     await publish(publisher.peer, 1, 'com.retained.state', ['old'], { retain: true });
     const id = await publish(publisher.peer, 2, 'com.retained.state', ['new'], { retain: true, disclose_me: true }, { k: 1 });
     await publish(publisher.peer, 3, 'com.retained.secret', ['no'], { retain: true, eligible: [publisher.id] });
+    await publish(publisher.peer, 4, 'com.retained.state', ['passing']);
+    await listener.peer.next(EVENT, (m) => (m[4] as unknown[])[0] === 'passing');
     const late = await b!.join();
     const exact = await subscribe(late.peer, 1, 'com.retained.state', { get_retained: true });
     expect(await late.peer.next(EVENT)).toEqual([EVENT, exact, id, { publisher: publisher.id, publisher_authid: jasmine.any(String), publisher_authrole: 'anonymous', retained: true }, ['new'], { k: 1 }]);
@@ -164,12 +169,16 @@ describe('routers joined by a cluster link: events and the meta API across nodes
     const publisher = await a!.join();
     const first = await publish(publisher.peer, 1, 'com.history.temp', [1], { disclose_me: true });
     await publish(publisher.peer, 2, 'com.history.temp', [2], {}, { k: 'v' });
-    await reader.peer.next(EVENT, (m) => m[1] === exact && (m[4] as unknown[])[0] === 2);
+    // Neither Arguments nor ArgumentsKw: kept as [] and {}.
+    publisher.peer.send(PUBLISH, 3, { acknowledge: true }, 'com.history.temp');
+    const bare = (await publisher.peer.next(PUBLISHED))[2] as number;
+    await reader.peer.next(EVENT, (m) => m[1] === exact && m[2] === bare);
     const sub = await subscribe(reader.peer, 2, 'com.history.', { match: 'prefix' });
     const events = (await call(reader.peer, 1, 'wamp.subscription.get_events', [sub, 10])) as Array<Record<string, unknown>>;
     expect(events.map((e) => [e['topic'], e['publication'], e['args'], e['kwargs'], e['publisher'], e['subscription']])).toEqual([
       ['com.history.temp', first, [1], {}, publisher.id, sub],
       ['com.history.temp', jasmine.any(Number), [2], { k: 'v' }, undefined, sub],
+      ['com.history.temp', bare, [], {}, undefined, sub],
     ]);
   });
 
@@ -209,7 +218,9 @@ describe('routers joined by a cluster link: events and the meta API across nodes
     expect(await call(watcher.peer, 1, 'wamp.session.count')).toBe(2);
     expect(((await call(watcher.peer, 2, 'wamp.session.list')) as number[]).sort()).toEqual([victim.id, watcher.id].sort());
     expect(await call(watcher.peer, 3, 'wamp.session.get', [victim.id])).toEqual(jasmine.objectContaining({ session: victim.id, authrole: 'anonymous' }));
-    await call(watcher.peer, 4, 'wamp.session.kill', [victim.id], { reason: 'com.meta.bye', message: 'go' });
+    watcher.peer.send(CALL, 4, {}, 'wamp.session.kill', [victim.id], { reason: 'com.meta.bye', message: 'go' });
+    // kill returns nothing: a RESULT without Arguments.
+    expect(await watcher.peer.next(RESULT)).toEqual([RESULT, 4, {}]);
     expect(await victim.peer.next(GOODBYE)).toEqual([GOODBYE, { message: 'go' }, 'com.meta.bye']);
     const left = await watcher.peer.next(EVENT);
     expect((left[4] as unknown[])[0]).toBe(victim.id);
@@ -251,6 +262,11 @@ describe('routers joined by a cluster link: events and the meta API across nodes
     await call(asker.peer, 7, 'wamp.subscription.remove_subscriber', [id, onB.id, 'com.reason.ops']);
     expect(await onB.peer.next(UNSUBSCRIBED)).toEqual([UNSUBSCRIBED, 0, { subscription: id, reason: 'com.reason.ops' }]);
     expect(await call(asker.peer, 8, 'wamp.subscription.list_subscribers', [id])).toEqual([onA.id]);
+    // The same for a subscriber of another node: a bad subscription argument refused, the reason read from ArgumentsKw too.
+    await expectAsync(call(asker.peer, 9, 'wamp.subscription.remove_subscriber', ['x', onB.id])).toBeRejectedWithError('wamp.error.invalid_argument ["subscription must be an ID"]');
+    const other = await subscribe(onB.peer, 2, 'com.metasub.other');
+    await call(asker.peer, 10, 'wamp.subscription.remove_subscriber', [other, onB.id], { reason: 'com.reason.kw' });
+    expect(await onB.peer.next(UNSUBSCRIBED)).toEqual([UNSUBSCRIBED, 0, { subscription: other, reason: 'com.reason.kw' }]);
   });
 
   it('announces what happens to a session once: its own node tells the cluster, the survivors of a dead node each tell their own', async () => {
@@ -268,10 +284,12 @@ describe('routers joined by a cluster link: events and the meta API across nodes
     doomed.peer.send(REGISTER, 1, {}, 'com.doomed');
     const second = (await doomed.peer.next(REGISTERED))[2] as number;
     await call(doomed.peer, 2, 'wamp.session.add_testament', ['com.will', ['bye']]);
-    // A session leaving a live node: that node announces it, to every node.
+    await call(leaving.peer, 2, 'wamp.session.add_testament', ['com.will', ['farewell']]);
+    // A session leaving a live node: that node announces it, and publishes its testament, to every node.
     leaving.peer.send(GOODBYE, {}, 'wamp.close.normal');
     for (const w of watchers) {
       expect((await w.peer.next(EVENT))[4]).toEqual([leaving.id, first]);
+      expect((await w.peer.next(EVENT))[4]).toEqual(['farewell']);
       expect((await w.peer.next(EVENT))[4]).toEqual([leaving.id, jasmine.any(String), 'anonymous']);
     }
     // A node that dies: each survivor announces to its own subscribers.
@@ -284,19 +302,29 @@ describe('routers joined by a cluster link: events and the meta API across nodes
     }
   });
 
-  it('answers the registration meta API after the news of other nodes, and the testament API at once', async () => {
+  it('answers the registration and session meta APIs after the news of other nodes, and the testament and event-history APIs at once', async () => {
     const [a, b] = await startMemoryNodes(routers, ['a', 'b']);
     const callee = await a!.join();
     const asker = await b!.join();
+    const leaving = await a!.join();
     // The same turn: the REGISTER on a is on its way when b is asked.
     callee.peer.send(REGISTER, 1, {}, 'com.news');
     asker.peer.send(CALL, 1, {}, 'wamp.registration.match', ['com.news']);
     const id = (await callee.peer.next(REGISTERED))[2] as number;
     expect((await asker.peer.next(RESULT))[3]).toEqual([id]);
+    // The same turn: the leave on a is on its way when b is asked for the sessions.
+    leaving.peer.send(GOODBYE, {}, 'wamp.close.normal');
+    asker.peer.send(CALL, 4, {}, 'wamp.session.list');
+    expect((await asker.peer.next(RESULT))[3]).toEqual([jasmine.arrayWithExactContents([callee.id, asker.id])]);
     // Testaments are this node's own business: the answer comes before a later PUBLISHED.
     asker.peer.send(CALL, 2, {}, 'wamp.session.add_testament', ['com.will', []]);
     asker.peer.send(PUBLISH, 3, { acknowledge: true }, 'com.topic');
     expect((await asker.peer.nextOf([RESULT, PUBLISHED]))[0]).toBe(RESULT);
+    await asker.peer.next(PUBLISHED);
+    // So is the event history (each node keeps its own): its answer, here an ERROR, comes at once too.
+    asker.peer.send(CALL, 5, {}, 'wamp.subscription.get_events', [99]);
+    asker.peer.send(PUBLISH, 6, { acknowledge: true }, 'com.topic');
+    expect((await asker.peer.nextOf([ERROR, PUBLISHED]))[0]).toBe(ERROR);
     await asker.peer.next(PUBLISHED);
   });
 
@@ -322,6 +350,19 @@ describe('routers joined by a cluster link: events and the meta API across nodes
     } finally {
       jasmine.clock().uninstall();
     }
+  });
+
+  it('keeps hearing a topic on a node while a subscriber remains there after the meta API removed another', async () => {
+    const [a, b] = await startMemoryNodes(routers, ['a', 'b']);
+    const removed = await b!.join(REVOCABLE);
+    const stays = await b!.join();
+    const sub = await subscribe(removed.peer, 1, 'com.kept');
+    await subscribe(stays.peer, 1, 'com.kept');
+    const operator = await a!.join();
+    await call(operator.peer, 1, 'wamp.subscription.remove_subscriber', [sub, removed.id]);
+    await removed.peer.next(UNSUBSCRIBED);
+    const id = await publish(operator.peer, 1, 'com.kept', ['still']);
+    expect(await stays.peer.next(EVENT)).toEqual([EVENT, sub, id, {}, ['still']]);
   });
 
   it("publishes a dead node's testaments on the surviving nodes, and only the scopes not flushed", async () => {

@@ -51,6 +51,10 @@ describe('meta API (driven by WampClient sessions)', () => {
       expect(await callValue(admin.client, 'wamp.session.list', [['admin']])).toEqual([admin.id]);
       const described = (await callValue(admin.client, 'wamp.session.get', [user.id])) as Record<string, unknown>;
       expect(described).toEqual(jasmine.objectContaining({ session: user.id, authid: 'bob', authrole: 'user', authmethod: 'ticket' }));
+      // Where the session comes from and when it joined (the router's own sessions know both).
+      expect(described['transport']).toEqual({ peer: jasmine.stringMatching(/^loopback:/), protocol: 'wamp.2.json' });
+      expect(Date.parse(described['joined'] as string)).toBeLessThanOrEqual(Date.now());
+      expect(described['joined']).toBe(new Date(Date.parse(described['joined'] as string)).toISOString());
       const missing = await lastValueFrom(admin.client.call('wamp.session.get', [12345])).catch((e: unknown) => e);
       expect((missing as WampError).uri).toBe('wamp.error.no_such_session');
     });
@@ -330,6 +334,7 @@ describe('meta stage', () => {
       ['wamp.subscription.get_events', [id, 0], {}, 'limit must be a positive integer'],
       ['wamp.subscription.get_events', [id, 1.5], {}, 'limit must be a positive integer'],
       ['wamp.subscription.get_events', [id, '2'], {}, 'limit must be a positive integer'],
+      ['wamp.subscription.get_events', ['x'], {}, 'subscription must be an ID'],
     ];
     for (const [procedure, args, kwargs, why] of refusals) {
       expect(call(a, procedure, args, kwargs)).withContext(procedure).toEqual([`a <- ERROR #${request} wamp.error.invalid_argument [${JSON.stringify(why)}] {}`]);
@@ -350,6 +355,7 @@ describe('meta stage', () => {
     expect(call(a, 'wamp.subscription.remove_subscriber', [sub, 3])).toEqual([`a <- ERROR #7 wamp.error.no_such_session ["session 3 is not subscribed to ${sub}"] {}`]);
     expect(call(a, 'wamp.subscription.get_events', [sub])).toEqual([`a <- ERROR #8 wamp.error.feature_not_supported ["no event history is kept for 'com.x' (exact)"] {}`]);
     expect(call(a, 'wamp.session.add_testament', ['com..t'])).toEqual([`a <- ERROR #9 wamp.error.invalid_uri ["invalid topic 'com..t'"] {}`]);
+    expect(call(a, 'wamp.subscription.get_events', [99])).toEqual([`a <- ERROR #10 wamp.error.no_such_subscription ["no subscription 99"] {}`]);
   });
 
   it('answers with one result, or none for a procedure that returns nothing', () => {
@@ -362,6 +368,10 @@ describe('meta stage', () => {
     expect(call(a, 'wamp.registration.lookup', ['com.p'])).toEqual(['a <- RESULT #7 [null]']);
     expect(call(a, 'wamp.registration.match', ['com.p'])).toEqual(['a <- RESULT #8 [null]']);
     expect(call(a, 'wamp.subscription.lookup', ['com.p', { match: 'exact' }])).toEqual(['a <- RESULT #9 [null]']);
+    // Two subscriptions to one topic with different policies: lookup finds the one of the policy asked for.
+    subscribe(b, 'com.s');
+    const prefixed = subscribe(c, 'com.s', 'prefix');
+    expect(call(a, 'wamp.subscription.lookup', ['com.s', { match: 'prefix' }])).toEqual([`a <- RESULT #10 [${prefixed}]`]);
   });
 
   it('kills with the reason and message asked for, a valid reason only, and never the caller', () => {
@@ -409,6 +419,36 @@ describe('meta stage', () => {
     ]);
     expect(subscriptions.size).toBe(1);
     expect(registrations.size).toBe(1);
+  });
+
+  it('carries out another node\'s revocation only for a session that is still a callee or subscriber of that id', () => {
+    subscribe(a, 'wamp.', 'prefix');
+    const forB = subscribe(b, 'com.x');
+    const { registration } = registrations.add({ session: c, discloseCaller: false }, 'com.p', 'exact', 'single');
+    registrations.add({ session: b, discloseCaller: false }, 'com.s', 'exact', 'roundrobin');
+    registrations.add({ session: c, discloseCaller: false }, 'com.s', 'exact', 'roundrobin');
+    const shared = registrations.lookup('com.s', 'exact')!.id;
+    const revoke = (session: StageSession, what: 'registration' | 'subscription', id: number): string[] => {
+      out.length = 0;
+      input.next({ kind: 'cluster', input: { type: 'revoke', what, session: session.id, id, reason: 'com.app.moved' }, session });
+      return [...out];
+    };
+    // The news may be late: b is no callee of com.p, 99 is no registration, c no subscriber of com.x.
+    expect(revoke(b, 'registration', registration.id)).toEqual([]);
+    expect(revoke(b, 'registration', 99)).toEqual([]);
+    expect(revoke(c, 'subscription', forB)).toEqual([]);
+    // b is one of two callees of a shared registration: it alone is removed.
+    expect(revoke(b, 'registration', shared)).toEqual([
+      `b <- UNREGISTERED #0 {"registration":${shared},"reason":"com.app.moved"}`,
+      `[a] <- EVENT [2,${shared}] {"topic":"wamp.registration.on_unregister"}`,
+    ]);
+    expect(registrations.byId(shared)!.callees.map((x) => x.session)).toEqual([c]);
+    expect(registrations.byId(registration.id)!.callees.map((x) => x.session)).toEqual([c]);
+    expect(revoke(b, 'subscription', forB)).toEqual([
+      `b <- UNSUBSCRIBED #0 {"subscription":${forB},"reason":"com.app.moved"}`,
+      `[a] <- EVENT [2,${forB}] {"topic":"wamp.subscription.on_unsubscribe"}`,
+      `[a] <- EVENT [2,${forB}] {"topic":"wamp.subscription.on_delete"}`,
+    ]);
   });
 
   it('publishes testaments when their session leaves, to whom their options allow, unless flushed', () => {

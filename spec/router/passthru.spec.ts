@@ -103,7 +103,9 @@ describe('Router: payload passthru payloads are relayed, never decoded', () => {
     peers.push(silentPublisher);
     await silentPublisher.join();
     silentPublisher.send(16, 1, PPT, 'com.example.opaque', [GARBAGE]);
-    expect((await silentPublisher.next(3))[2]).toBe('wamp.error.protocol_violation');
+    const abortedPublisher = await silentPublisher.next(3);
+    expect(abortedPublisher[2]).toBe('wamp.error.protocol_violation');
+    expect(JSON.stringify(abortedPublisher[1])).toMatch(/PUBLISH in payload passthru mode from a publisher that did not announce payload_passthru_mode/);
 
     const silentCallee = new RawPeer(router, 'wamp.2.json');
     peers.push(silentCallee);
