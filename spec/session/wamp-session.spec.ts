@@ -509,21 +509,26 @@ describe('WampSession subscriptions shared by the router', () => {
     const { router, session } = await withHeldAnswers();
     const ends: string[] = [];
     // Different options: two SUBSCRIBEs, which the router answers with one subscription.
-    const first = session.subscribe('t').subscribe({ complete: () => ends.push('first') });
-    const second = session.subscribe('t', { get_retained: false }).subscribe({ complete: () => ends.push('second') });
+    const events: string[] = [];
+    const first = session.subscribe('t').subscribe({ next: (e) => events.push(`first: ${String(e.args[0])}`), complete: () => ends.push('first') });
+    const second = session.subscribe('t', { get_retained: false }).subscribe({ next: (e) => events.push(`second: ${String(e.args[0])}`), complete: () => ends.push('second') });
     const [s1, s2] = router.receivedNamed('SUBSCRIBE');
     expect(session.internalSize()).withContext('two pending SUBSCRIBEs, two shared entries').toBe(4);
     router.send([33, s1![1], 5]);
     router.send([33, s2![1], 5]);
     expect(session.internalSize()).withContext('one subscription, two shared entries').toBe(3);
+    // The router sends one EVENT per subscription: both local subscribers get it.
+    router.send([36, 5, 1, {}, ['both']]);
+    expect(events).toEqual(['first: both', 'second: both']);
     first.unsubscribe();
     expect(router.receivedNamed('UNSUBSCRIBE')).toEqual([]);
     second.unsubscribe();
     expect(router.receivedNamed('UNSUBSCRIBE')).toEqual([[34, jasmine.any(Number), 5]]);
     expect(session.internalSize()).withContext('one UNSUBSCRIBE pending, one subscription draining').toBe(2);
-    router.send([36, 5, 1, {}, ['late']]);
+    router.send([36, 5, 2, {}, ['late']]);
     expect(router.receivedNamed('ABORT')).toEqual([]);
     expect(ends).toEqual([]);
+    expect(events).toEqual(['first: both', 'second: both']);
   });
 
   it('unsubscribes a subscription its subscriber left before SUBSCRIBED, unless another subscriber holds it', async () => {
