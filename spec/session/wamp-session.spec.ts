@@ -651,6 +651,7 @@ describe('WampSession requireRouterFeatures', () => {
     ['a retained publication', (s) => s.publish('t', [], {}, { retain: true }), 'event_retention', { retain: true }, 'publishing with retain'],
     ['black/white listing', (s) => s.publish('t', [], {}, { eligible: [1] }), 'subscriber_blackwhite_listing', { eligible: [1] }, 'publishing with eligible'],
     ['black/white listing by authrole', (s) => s.publish('t', [], {}, { exclude_authrole: ['x'] }), 'subscriber_blackwhite_listing', { exclude_authrole: ['x'] }, 'publishing with exclude_authrole'],
+    ['a payload passthru publication', (s) => s.publish('t', ['a'], {}, { ppt_scheme: 'x_custom' }), 'payload_passthru_mode', { ppt_scheme: 'x_custom', ppt_serializer: 'native' }, 'publishing in payload passthru mode (ppt_scheme)'],
   ];
   it('needs no announced feature for plain calls, subscriptions, registrations and publications, nor for a timeout of 0', async () => {
     const strict = scriptedConnection();

@@ -1,5 +1,3 @@
-import { config } from 'rxjs';
-import type { ObservableNotification } from 'rxjs';
 import { ProtocolViolation, WampError } from '../../../src/protocol/errors.js';
 import { createMessage } from '../../../src/protocol/message.js';
 import type { SessionContext } from '../../../src/session/session-context.js';
@@ -7,6 +5,7 @@ import { SubscriberRole } from '../../../src/session/roles/subscriber-role.js';
 import { WampSession } from '../../../src/session/wamp-session.js';
 import type { SessionOptions } from '../../../src/session/wamp-session.js';
 import { scriptedConnection } from '../../support/scripted-router.js';
+import { recordStoppedNotifications, stopRecordingStoppedNotifications } from '../../support/stopped-notifications.js';
 
 /** Opens a session and keeps the connect Observable subscribed (unsubscribing would close it). */
 function connected(options: Partial<SessionOptions> = {}) {
@@ -18,26 +17,9 @@ function connected(options: Partial<SessionOptions> = {}) {
   );
 }
 
-/**
- * What RxJS reports as sent to a subscriber that already left (`config.onStoppedNotification`,
- * a user-visible hook). RxJS reports it through setTimeout, so the spec runs under the mock clock.
- */
-function recordStoppedNotifications(): { read(): string[] } {
-  const seen: string[] = [];
-  const previous = config.onStoppedNotification;
-  config.onStoppedNotification = (n: ObservableNotification<unknown>) => seen.push(n.kind === 'E' ? `E ${(n.error as WampError).uri}` : n.kind);
-  jasmine.clock().install();
-  return {
-    read: () => {
-      jasmine.clock().tick(1);
-      jasmine.clock().uninstall();
-      config.onStoppedNotification = previous;
-      return seen;
-    },
-  };
-}
-
 describe('SubscriberRole', () => {
+  afterEach(stopRecordingStoppedNotifications);
+
   it('throws a ProtocolViolation naming a message that is not for the subscriber', () => {
     const role = new SubscriberRole({} as SessionContext);
     expect(() => role.handle(createMessage('PUBLISHED', { 'PUBLISH.Request': 1, Publication: 2 }))).toThrowError(ProtocolViolation, 'PUBLISHED is not a subscriber message');
