@@ -1,4 +1,4 @@
-import { firstValueFrom, lastValueFrom, Observable, of, throwError, toArray } from 'rxjs';
+import { EMPTY, firstValueFrom, lastValueFrom, Observable, of, throwError, toArray } from 'rxjs';
 import type { ClientAuthMethod } from '../../src/client/auth/auth-method.js';
 import { ProtocolViolation, WampError } from '../../src/protocol/errors.js';
 import { createMessage } from '../../src/protocol/message.js';
@@ -276,6 +276,77 @@ describe('WampSession callee', () => {
       expect(stopped).withContext(ending).toBe(1);
     }
   });
+
+  it('answers a handler that returns nothing with a YIELD without arguments, and a value as its one argument', async () => {
+    const router = await callee((args) => (args[0] === 'nothing' ? undefined : args[0]));
+    router.send([68, 1, 7, {}, ['nothing']]);
+    router.send([68, 2, 7, {}, [5]]);
+    expect(router.receivedNamed('YIELD')).toEqual([[70, 1, {}], [70, 2, {}, [5]]]);
+  });
+
+  it('ends a progressive call invocation whose later chunk cannot be read with one invalid_payload ERROR, and stops its handler', async () => {
+    let stopped = 0;
+    const chunks: string[] = [];
+    const router = await callee((_args, _kwargs, details) => {
+      details.chunks$!.subscribe({ next: (c) => chunks.push(String(c.args[0])), complete: () => chunks.push('complete') });
+      return new Observable<number>(() => () => stopped++);
+    });
+    router.send([68, 1, 7, { progress: true }, ['first']]);
+    router.send([68, 1, 7, { progress: true }, ['second']]);
+    // A json payload must be bytes or text: 5 cannot be read.
+    router.send([68, 1, 7, { progress: true, ppt_scheme: 'x_custom', ppt_serializer: 'json' }, [5]]);
+    // killnowait: no wamp.error.canceled besides the ERROR that says why.
+    expect(router.receivedNamed('ERROR')).toEqual([[8, 68, 1, {}, 'wamp.error.invalid_payload', ['a json payload must be binary']]]);
+    expect(chunks).toEqual(['second', 'complete']);
+    expect(stopped).toBe(1);
+  });
+
+  it('answers a result too large to send with payload_size_exceeded, leaves out a progressive result too large, and answers an error too large with runtime_error', async () => {
+    const t = scriptedConnection();
+    t.router.on('REGISTER', (m) => [[65, m[1], 7]]);
+    const session = await connected(t.transport, { realm: 'r' });
+    const big = 'x'.repeat(200);
+    session
+      .register('p', (args) => {
+        if (args[0] === 'result') return big;
+        if (args[0] === 'progress') return of(big, 'small');
+        throw new Error(big);
+      })
+      .subscribe();
+    const limit = 150;
+    Object.defineProperty(t.transport, 'maxOutgoingMessageSize', { value: limit });
+    t.router.send([68, 1, 7, {}, ['result']]);
+    t.router.send([68, 2, 7, { receive_progress: true }, ['progress']]);
+    t.router.send([68, 3, 7, {}, ['error']]);
+    const yieldSize = JSON.stringify([70, 1, {}, [big]]).length;
+    expect(t.router.receivedNamed('ERROR')).toEqual([
+      [8, 68, 1, {}, 'wamp.error.payload_size_exceeded', [`YIELD of ${yieldSize} bytes exceeds the peer's limit of ${limit}`]],
+      [8, 68, 3, {}, 'wamp.error.runtime_error', ['the error could not be serialized']],
+    ]);
+    // An ERROR would end the call while the handler still runs: the progressive result is only left out.
+    expect(t.router.receivedNamed('YIELD')).toEqual([[70, 2, {}, ['small']]]);
+  });
+
+  it('stops running handlers and completes the chunks of a progressive call invocation when the connection is lost', async () => {
+    const t = scriptedConnection();
+    t.router.on('REGISTER', (m) => [[65, m[1], 7]]);
+    const session = await connected(t.transport, { realm: 'r' });
+    let stopped = 0;
+    const chunks: string[] = [];
+    session
+      .register('p', (_args, _kwargs, details) => {
+        details.chunks$?.subscribe({ complete: () => chunks.push('complete') });
+        return new Observable<number>(() => () => stopped++);
+      })
+      .subscribe({ error: () => undefined });
+    t.router.send([68, 1, 7, {}, []]);
+    t.router.send([68, 2, 7, { progress: true }, []]);
+    expect(session.internalSize()).withContext('one registration, two running invocations').toBe(3);
+    t.router.drop();
+    expect(stopped).toBe(2);
+    expect(chunks).toEqual(['complete']);
+    expect(session.internalSize()).toBe(0);
+  });
 });
 
 describe('WampSession caller and publisher', () => {
@@ -315,6 +386,44 @@ describe('WampSession caller and publisher', () => {
     expect((error as Error).message).toBe('no more chunks');
   });
 
+  it('sends one CALL per value of Observable arguments, progressive but the last, and one final CALL without arguments for an empty Observable', async () => {
+    const t = scriptedConnection();
+    t.router.on('CALL', () => []); // the calls stay pending
+    const session = await connected(t.transport, { realm: 'r' });
+    session.call('p', of(['a'], ['b'])).subscribe();
+    session.call('q', EMPTY).subscribe();
+    expect(t.router.receivedNamed('CALL')).toEqual([
+      [48, 1, { progress: true }, 'p', ['a']],
+      [48, 1, {}, 'p', ['b']],
+      [48, 2, {}, 'q'], // empty Arguments are left out
+    ]);
+  });
+
+  it('fails a call whose RESULT or ERROR payload cannot be read with invalid_payload, and CANCELs (killnowait) only the call that would send more', async () => {
+    const t = scriptedConnection();
+    t.router.on('CALL', () => []); // answered by hand
+    t.router.on('CANCEL', () => []);
+    const session = await connected(t.transport, { realm: 'r', strict: true });
+    // A json payload must be bytes or text: 5 cannot be read.
+    const unreadable = { ppt_scheme: 'x_custom', ppt_serializer: 'json' };
+    const errors: unknown[] = [];
+    const failures = { error: (e: unknown) => errors.push(e) };
+    session.call('progressive', [], {}, { receive_progress: true }).subscribe(failures);
+    session.call('final').subscribe(failures);
+    session.call('error').subscribe(failures);
+    t.router.send([50, 1, { ...unreadable, progress: true }, [5]]);
+    t.router.send([50, 2, unreadable, [5]]);
+    t.router.send([8, 48, 3, unreadable, 'app.failed', [5]]);
+    const invalid = ['PayloadError', 'wamp.error.invalid_payload', ['a json payload must be binary']];
+    expect(errors.map((e) => [(e as WampError).name, (e as WampError).uri, (e as WampError).args])).toEqual([invalid, invalid, invalid]);
+    expect(t.router.receivedNamed('CANCEL')).toEqual([[49, 1, { mode: 'killnowait' }]]);
+    expect(session.internalSize()).withContext('the canceled call, until its final answer').toBe(1);
+    // The canceled call's final answer is expected: no stray, even with strict on.
+    t.router.send([50, 1, {}, ['late']]);
+    expect(t.router.receivedNamed('ABORT')).toEqual([]);
+    expect(session.internalSize()).toBe(0);
+  });
+
   it('drops a late PUBLISHED for a publication its subscriber left, passes an ERROR on, and fails the pending ones when the session ends', async () => {
     const t = scriptedConnection();
     t.router.on('PUBLISH', () => []); // the spec answers by hand
@@ -348,6 +457,31 @@ describe('WampSession ending', () => {
     t.router.send([6, {}, 'wamp.close.goodbye_and_out']);
     const closed = await lastValueFrom(session.publish('t')).catch((e: unknown) => e);
     expect([(closed as WampError).uri, (closed as WampError).args]).toEqual(['wamp.error.unavailable', ['the session is closed']]);
+  });
+
+  it('sends nothing after its GOODBYE: no YIELD or ERROR for an INVOCATION, no CANCEL for a call left, no UNREGISTER for a registration left', async () => {
+    const t = scriptedConnection();
+    t.router.on('GOODBYE', () => []); // the router takes its time to answer
+    t.router.on('CALL', () => []);
+    t.router.on('REGISTER', (m) => [[65, m[1], m[3] === 'fails' ? 8 : 7]]);
+    const session = await connected(t.transport, { realm: 'r' });
+    const registration = session.register('p', () => 1).subscribe();
+    session.register('fails', () => {
+      throw new Error('no');
+    }).subscribe();
+    const call = session.call('q').subscribe();
+    void session.close();
+    const [goodbye] = t.router.received.slice(-1);
+    expect(goodbye).toEqual([6, {}, 'wamp.close.normal']);
+    const sent = t.router.received.length;
+    t.router.send([68, 1, 7, {}, []]);
+    t.router.send([68, 2, 8, {}, []]);
+    call.unsubscribe();
+    registration.unsubscribe();
+    expect(t.router.received.slice(sent)).toEqual([]);
+    expect(session.internalSize()).withContext('the registration still held').toBe(1);
+    t.router.send([6, {}, 'wamp.close.goodbye_and_out']);
+    expect(session.internalSize()).toBe(0);
   });
 
   it('completes messages$ on a clean close and errors it when the connection is lost', async () => {
@@ -580,14 +714,19 @@ describe('WampSession registrations', () => {
     return { router: t.router, session };
   }
 
-  it('unregisters a registration its subscriber left before REGISTERED, and answers its late INVOCATION with no_such_registration', async () => {
-    const { router, session } = await withHeldAnswers();
-    session.register('p', () => 1).subscribe().unsubscribe();
-    router.send([65, router.receivedNamed('REGISTER')[0]![1], 7]);
-    expect(router.receivedNamed('UNREGISTER')).toEqual([[66, jasmine.any(Number), 7]]);
-    router.send([68, 1, 7, {}, []]);
-    expect(router.receivedNamed('ERROR')).toEqual([[8, 68, 1, {}, 'wamp.error.no_such_registration']]);
-    expect(router.receivedNamed('ABORT')).toEqual([]);
+  it('unregisters a registration its subscriber left before REGISTERED, and answers its late INVOCATION with no_such_registration (a draining registration: no stray, even strict)', async () => {
+    for (const options of [{}, { strict: true }]) {
+      const { router, session } = await withHeldAnswers(options);
+      session.register('p', () => 1).subscribe().unsubscribe();
+      router.send([65, router.receivedNamed('REGISTER')[0]![1], 7]);
+      expect(router.receivedNamed('UNREGISTER')).withContext(JSON.stringify(options)).toEqual([[66, jasmine.any(Number), 7]]);
+      expect(session.internalSize()).withContext('the UNREGISTER in flight and its draining registration').toBe(2);
+      router.send([68, 1, 7, {}, []]);
+      expect(router.receivedNamed('ERROR')).withContext(JSON.stringify(options)).toEqual([[8, 68, 1, {}, 'wamp.error.no_such_registration']]);
+      expect(router.receivedNamed('ABORT')).withContext(JSON.stringify(options)).toEqual([]);
+      router.send([67, router.receivedNamed('UNREGISTER')[0]![1]]);
+      expect(session.internalSize()).withContext(JSON.stringify(options)).toBe(0);
+    }
   });
 
   it('completes a registration the router revoked', async () => {
@@ -600,6 +739,28 @@ describe('WampSession registrations', () => {
     router.send([65, r2![1], 8]);
     router.send([67, 0, { registration: 7, reason: 'wamp.error.revoked' }]);
     expect(ends).toEqual(['p']);
+    // The router ended it: nothing to UNREGISTER.
+    expect(router.receivedNamed('UNREGISTER')).toEqual([]);
+    expect(session.internalSize()).withContext('registration q').toBe(1);
+  });
+
+  it('completes registrations on a clean close and errors them when the connection is lost; a REGISTER still pending fails either way', async () => {
+    const ends: string[] = [];
+    for (const how of ['close', 'drop'] as const) {
+      const { router, session } = await withHeldAnswers();
+      const report = (name: string) => ({ complete: () => ends.push(`${how} ${name}: complete`), error: (e: unknown) => ends.push(`${how} ${name}: ${(e as WampError).uri}`) });
+      session.register('p', () => 1).subscribe(report('registered'));
+      session.register('q', () => 1).subscribe(report('pending'));
+      router.send([65, router.receivedNamed('REGISTER')[0]![1], 7]);
+      if (how === 'close') await session.close();
+      else router.drop();
+    }
+    expect(ends).toEqual([
+      'close pending: wamp.close.goodbye_and_out',
+      'close registered: complete',
+      'drop pending: wamp.error.network_failure',
+      'drop registered: wamp.error.network_failure',
+    ]);
   });
 
   it('with strict on, aborts an INVOCATION out of sequence or for a registration it never held, unless told not to check ids', async () => {
@@ -630,6 +791,13 @@ describe('WampSession outgoing size', () => {
     expect((await lastValueFrom(session.call('p', ['abc']))).args).toEqual(['ok']);
     const error = await lastValueFrom(session.call('p', ['abcd'])).catch((e: unknown) => e);
     expect([(error as WampError).uri, (error as WampError).args]).toEqual(['wamp.error.payload_size_exceeded', [`CALL of ${fits + 1} bytes exceeds the peer's limit of ${fits}`]]);
+    // A REGISTER that does not fit fails its subscriber at once and leaves nothing pending.
+    let refused: unknown;
+    const procedure = 'p'.repeat(fits);
+    session.register(procedure, () => 1).subscribe({ error: (e: unknown) => (refused = e) });
+    const registerSize = JSON.stringify([64, 3, {}, procedure]).length;
+    expect([(refused as WampError).uri, (refused as WampError).args]).toEqual(['wamp.error.payload_size_exceeded', [`REGISTER of ${registerSize} bytes exceeds the peer's limit of ${fits}`]]);
+    expect(session.internalSize()).toBe(0);
     expect(session.state).toBe('established');
   });
 });
@@ -646,6 +814,9 @@ describe('WampSession requireRouterFeatures', () => {
     ['a shared registration', (s) => s.register('p', () => 1, { invoke: 'roundrobin' }), 'shared_registration', { invoke: 'roundrobin' }, 'registering with invoke: roundrobin'],
     ['a pattern registration', (s) => s.register('p.', () => 1, { match: 'prefix' }), 'pattern_based_registration', { match: 'prefix' }, 'registering with match: prefix'],
     ['a caller-disclosing registration', (s) => s.register('p', () => 1, { disclose_caller: true }), 'caller_identification', { disclose_caller: true }, 'registering with disclose_caller'],
+    // The caller fills in the serializer (native), so the callee never has to guess it.
+    ['a passthru call', (s) => s.call('p', ['a'], {}, { ppt_scheme: 'x_custom' }), 'payload_passthru_mode', { ppt_scheme: 'x_custom', ppt_serializer: 'native' }, 'a call in payload passthru mode (ppt_scheme)'],
+    ['a registration with passthru results', (s) => s.register('p', () => 1, { ppt_scheme: 'x_custom' }), 'payload_passthru_mode', {}, 'registering with payload passthru results (ppt_scheme)'],
     ['publisher exclusion', (s) => s.publish('t', [], {}, { exclude_me: false }), 'publisher_exclusion', { exclude_me: false }, 'publishing with exclude_me: false'],
     ['publisher identification', (s) => s.publish('t', [], {}, { disclose_me: true }), 'publisher_identification', { disclose_me: true }, 'publishing with disclose_me'],
     ['a retained publication', (s) => s.publish('t', [], {}, { retain: true }), 'event_retention', { retain: true }, 'publishing with retain'],
@@ -847,6 +1018,13 @@ describe('WampSession strictness (strict, checkRequestIds, rejectStrayMessages)'
       expectAbort(t, 'INVOCATION request 25 is out of sequence (expected 1)');
     });
   }
+
+  it('with checkRequestIds: true, answers INVOCATION ids that follow each other (1, 2, 3)', () => {
+    const t = callee({ checkRequestIds: true });
+    for (const id of [1, 2, 3]) t.router.send([68, id, 100, {}, [id]]);
+    expect(yields(t)).toEqual([[1, [2]], [2, [4]], [3, [6]]]);
+    expect(t.session!.state).toBe('established');
+  });
 
   it('lets one switch override strict: true (strict with checkRequestIds: false takes Nexus ids)', () => {
     const t = callee({ strict: true, checkRequestIds: false });
