@@ -1,4 +1,4 @@
-import { EMPTY, firstValueFrom, lastValueFrom, Observable, of, throwError, toArray } from 'rxjs';
+import { concat, EMPTY, firstValueFrom, lastValueFrom, Observable, of, throwError, toArray } from 'rxjs';
 import type { ClientAuthMethod } from '../../src/client/auth/auth-method.js';
 import { ProtocolViolation, WampError } from '../../src/protocol/errors.js';
 import { createMessage } from '../../src/protocol/message.js';
@@ -301,15 +301,23 @@ describe('WampSession callee', () => {
     expect(stopped).toBe(1);
   });
 
-  it('answers a result too large to send with payload_size_exceeded, leaves out a progressive result too large, and answers an error too large with runtime_error', async () => {
+  it('answers a result too large to send with payload_size_exceeded, ends the call and stops the handler at a progressive result too large, and answers an error too large with runtime_error', async () => {
     const t = scriptedConnection();
     t.router.on('REGISTER', (m) => [[65, m[1], 7]]);
     const session = await connected(t.transport, { realm: 'r' });
     const big = 'x'.repeat(200);
+    let stopped = 0;
+    let emit: (value: string) => void = () => undefined;
     session
       .register('p', (args) => {
         if (args[0] === 'result') return big;
-        if (args[0] === 'progress') return of(big, 'small');
+        if (args[0] === 'progress') return concat(of('first', big, 'small'), new Observable<string>(() => () => stopped++));
+        if (args[0] === 'later') {
+          return new Observable<string>((subscriber) => {
+            emit = (value) => subscriber.next(value);
+            return () => stopped++;
+          });
+        }
         throw new Error(big);
       })
       .subscribe();
@@ -319,12 +327,26 @@ describe('WampSession callee', () => {
     t.router.send([68, 2, 7, { receive_progress: true }, ['progress']]);
     t.router.send([68, 3, 7, {}, ['error']]);
     const yieldSize = JSON.stringify([70, 1, {}, [big]]).length;
+    const progressSize = JSON.stringify([70, 2, { progress: true }, [big]]).length;
     expect(t.router.receivedNamed('ERROR')).toEqual([
       [8, 68, 1, {}, 'wamp.error.payload_size_exceeded', [`YIELD of ${yieldSize} bytes exceeds the peer's limit of ${limit}`]],
+      [8, 68, 2, {}, 'wamp.error.payload_size_exceeded', [`YIELD of ${progressSize} bytes exceeds the peer's limit of ${limit}`]],
       [8, 68, 3, {}, 'wamp.error.runtime_error', ['the error could not be serialized']],
     ]);
-    // An ERROR would end the call while the handler still runs: the progressive result is only left out.
-    expect(t.router.receivedNamed('YIELD')).toEqual([[70, 2, {}, ['small']]]);
+    // The caller must not miss a part unknowingly: the call ends at the part too large, nothing after it is sent.
+    expect(t.router.receivedNamed('YIELD')).toEqual([[70, 2, { progress: true }, ['first']]]);
+    expect(stopped).withContext('the handler was stopped').toBe(1);
+    expect(session.internalSize()).withContext('only the registration is left').toBe(1);
+    // The same for a handler whose parts come later (its subscription is stored by then).
+    t.router.send([68, 4, 7, { receive_progress: true }, ['later']]);
+    emit('first');
+    emit(big);
+    emit('small');
+    const laterSize = JSON.stringify([70, 4, { progress: true }, [big]]).length;
+    expect(t.router.receivedNamed('ERROR').slice(3)).toEqual([[8, 68, 4, {}, 'wamp.error.payload_size_exceeded', [`YIELD of ${laterSize} bytes exceeds the peer's limit of ${limit}`]]]);
+    expect(t.router.receivedNamed('YIELD').slice(1)).toEqual([[70, 4, { progress: true }, ['first']]]);
+    expect(stopped).toBe(2);
+    expect(session.internalSize()).toBe(1);
   });
 
   it('stops running handlers and completes the chunks of a progressive call invocation when the connection is lost', async () => {

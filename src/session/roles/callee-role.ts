@@ -225,7 +225,7 @@ export class CalleeRole implements RoleHandler {
     else if (isPromiseLike(outcome)) this.#stream(request, invocation, from(outcome), false);
     else {
       this.#finish(request, invocation);
-      this.#sendYield(request, outcome, false, ppt);
+      this.#sendYield(request, outcome, ppt);
     }
   }
 
@@ -239,13 +239,13 @@ export class CalleeRole implements RoleHandler {
     let holding = false;
     const subscription = outcome$.subscribe({
       next: (value) => {
-        if (progressive && holding) this.#sendYield(request, held, true, invocation.ppt);
+        if (progressive && holding && !this.#sendProgress(request, invocation, held)) return;
         held = value;
         holding = true;
       },
       complete: () => {
         if (!this.#finish(request, invocation)) return;
-        this.#sendYield(request, held, false, invocation.ppt);
+        this.#sendYield(request, held, invocation.ppt);
       },
       error: (err: unknown) => {
         if (!this.#finish(request, invocation)) return;
@@ -274,16 +274,37 @@ export class CalleeRole implements RoleHandler {
     if (mode !== 'killnowait') this.#sendError(request, { uri: WampErrors.canceled, args: [], kwargs: {} }, undefined);
   }
 
-  #sendYield(request: number, value: unknown, progress: boolean, ppt: PptMode | undefined): void {
-    if (!this.ctx.isOpen) return;
+  /**
+   * A progressive YIELD; false when it could not be sent. The caller must not miss a part
+   * unknowingly, so such a part ends the call with an ERROR and stops the handler.
+   */
+  #sendProgress(request: number, invocation: RunningInvocation, value: unknown): boolean {
+    const failure = this.#trySendYield(request, value, true, invocation.ppt);
+    if (failure === undefined) return true;
+    if (this.#finish(request, invocation)) {
+      invocation.subscription?.unsubscribe();
+      this.#sendError(request, errorPayload(failure.error), undefined);
+    }
+    return false;
+  }
+
+  /** A final YIELD; one that cannot be encoded or is too large becomes an ERROR the caller can see. */
+  #sendYield(request: number, value: unknown, ppt: PptMode | undefined): void {
+    const failure = this.#trySendYield(request, value, false, ppt);
+    if (failure !== undefined) this.#sendError(request, errorPayload(failure.error), undefined);
+  }
+
+  /** Sends a YIELD; returns what kept it from being sent, if anything did. */
+  #trySendYield(request: number, value: unknown, progress: boolean, ppt: PptMode | undefined): { error: unknown } | undefined {
+    if (!this.ctx.isOpen) return undefined;
     const { args, kwargs } = resultPayload(value);
     const options: Dict = progress ? { progress: true } : {};
     try {
       if (ppt === undefined) this.ctx.send(createMessage('YIELD', { 'INVOCATION.Request': request, Options: options, Arguments: args, ArgumentsKw: kwargs }));
       else this.ctx.send(createMessage('YIELD', { 'INVOCATION.Request': request, Options: { ...options, ...ppt }, Arguments: this.ctx.payloads.pack(args, kwargs, ppt) }));
-    } catch (err) {
-      // A result that cannot be encoded or is too large becomes an ERROR the caller can see.
-      if (!progress) this.#sendError(request, errorPayload(err), undefined);
+      return undefined;
+    } catch (error) {
+      return { error };
     }
   }
 
