@@ -184,12 +184,14 @@ describe('WampSession handshake', () => {
     expect((router.ending?.error as Error).cause).toBe(error);
   });
 
-  it('fails at once with protocol_violation on a transport whose serialization it does not know', () => {
-    const { transport } = scriptedConnection('wamp.2.nonsense');
+  it('fails at once with protocol_violation on a transport whose serialization it does not know, and closes that transport', () => {
+    const { transport, router } = scriptedConnection('wamp.2.nonsense');
     let error: unknown;
     WampSession.connect(transport, { realm: 'r' }).subscribe({ error: (e: unknown) => (error = e) });
     expect(error).toBeInstanceOf(WampError);
     expect([(error as WampError).uri, (error as WampError).args]).toEqual(['wamp.error.protocol_violation', ['unknown serialization wamp.2.nonsense']]);
+    expect(router.received).toEqual([]);
+    expect((router.ending?.error as Error).cause).toBe(error);
   });
 
   it('close() sends GOODBYE, waits for the reply, completes and closes the transport', async () => {
@@ -602,6 +604,7 @@ describe('WampSession ending', () => {
     expect(session.routerRoles).toEqual({});
     const nil = scriptedConnection();
     nil.router.on('HELLO', () => [[2, 1, { roles: null, authrole: 'anonymous' }]]);
+    // The decoder drops a null key, so roles: null is no roles.
     expect((await connected(nil.transport, { realm: 'r', requireRouterFeatures: false })).routerRoles).withContext('roles: null').toEqual({});
     const u = scriptedConnection();
     u.router.roles = { broker: { features: { x: true } } };
