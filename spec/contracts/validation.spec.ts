@@ -231,6 +231,57 @@ describe('contracts at run time', () => {
       expect(received).toEqual([1]);
     });
 
+    it('a call that gives no arguments is checked as an empty args list and empty kwargs', async () => {
+      const seen: unknown[] = [];
+      const none: StandardSchemaV1<unknown[]> = {
+        '~standard': { version: 1, vendor: 'hand-written', validate: (value) => (seen.push(value), Array.isArray(value) && value.length === 0 ? { value } : { issues: [{ message: 'expected no arguments' }] }) },
+      };
+      const ping = defineProcedure('com.example.ping', { args: none, kwargs: z.object({}).strict() });
+      realm.client().register('com.example.ping', () => 'pong').subscribe();
+      expect((await lastValueFrom(realm.client().call(ping))).args).toEqual(['pong']);
+      expect(seen).toEqual([[]]);
+    });
+
+    it('a contract with only a progress schema checks each progressive result and lets the final one through as it is', async () => {
+      const count = defineProcedure('com.example.count', { progress: z.number() });
+      expect(Object.keys(count.checks)).toEqual(['progress']);
+      realm.client().register('com.example.count', (args) => of(1, args[0] === 'bad' ? 'two' : 2, 'done')).subscribe();
+      const caller = realm.client();
+      const results = await lastValueFrom(caller.call(count, ['good'], {}, { receive_progress: true }).pipe(toArray()));
+      expect(results.map((r) => [r.progress, r.args])).toEqual([
+        [true, [1]],
+        [true, [2]],
+        [false, ['done']],
+      ]);
+      const error = await failure(caller.call(count, ['bad'], {}, { receive_progress: true }));
+      expect([error.uri, error.kwargs['issues']]).toEqual([ContractErrors.invalidResult, [jasmine.objectContaining({ path: ['args', 0] })]]);
+      expect(error.message).toContain('com.example.count: invalid progressive result: args.0: ');
+    });
+
+    it('a contract built by hand with only a final-result check applies it to the final RESULT and to no progressive one', async () => {
+      // ProcedureChecks leaves every check optional: defineProcedure never makes this one (progress falls back to result), a hand-built contract may.
+      const checked: ProcedureContract = {
+        kind: 'procedure',
+        uri: 'com.example.final',
+        checks: { result: (args, kwargs) => ({ args: args.map((a) => `checked ${String(a)}`), kwargs: { ...kwargs, checked: true } }) },
+      };
+      realm.client().register('com.example.final', () => of(1, 2, 3)).subscribe();
+      const results = await lastValueFrom(realm.client().call(checked, [], {}, { receive_progress: true }).pipe(toArray()));
+      expect(results.map((r) => [r.progress, r.args, r.kwargs])).toEqual([
+        [true, [1], {}],
+        [true, [2], {}],
+        [false, ['checked 3'], { checked: true }],
+      ]);
+    });
+
+    it('async: a handler that returns nothing answers an empty RESULT, one that returns null answers [null]', async () => {
+      const log = defineProcedure('com.example.log', { args: z.tuple([z.string().refine(async (s) => s.length > 0, 'must not be empty')]) });
+      realm.client().register(log, ([line]) => (line === 'null' ? null : undefined)).subscribe();
+      const caller = realm.client();
+      expect((await lastValueFrom(caller.call(log, ['x']))).args).toEqual([]);
+      expect((await lastValueFrom(caller.call(log, ['null']))).args).toEqual([null]);
+    });
+
     it('a types-only contract checks nothing at run time and adds nothing to the wire', async () => {
       const loose = defineProcedure<{ args: [number]; result: number }>('com.example.double');
       expect(loose.checks).toEqual({});

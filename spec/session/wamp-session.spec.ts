@@ -2,6 +2,8 @@ import { concat, EMPTY, firstValueFrom, lastValueFrom, Observable, of, throwErro
 import type { ClientAuthMethod } from '../../src/client/auth/auth-method.js';
 import { ProtocolViolation, WampError } from '../../src/protocol/errors.js';
 import { createMessage } from '../../src/protocol/message.js';
+import type { WampMessage } from '../../src/protocol/message.js';
+import { JsonSerializer } from '../../src/serialization/json.js';
 import { SessionClosedError } from '../../src/session/session-errors.js';
 import { WampSession } from '../../src/session/wamp-session.js';
 import { scriptedConnection } from '../support/scripted-router.js';
@@ -18,6 +20,15 @@ function open(options: Partial<Parameters<typeof WampSession.connect>[1]> = {}) 
     complete: () => (ended = { complete: true }),
   });
   return { router, get session() { return session; }, get ended() { return ended; } };
+}
+
+/** The JSON serializer, keeping every message it is given to encode as the session built it (before any codec drops a key). */
+class RecordingJson extends JsonSerializer {
+  readonly encoded: WampMessage[] = [];
+  override encode(message: WampMessage): string {
+    this.encoded.push(message);
+    return super.encode(message);
+  }
 }
 
 /** Opens a session and keeps the connect Observable subscribed (unsubscribing would close it). */
@@ -111,13 +122,76 @@ describe('WampSession handshake', () => {
     expect(other.router.receivedNamed('ABORT')).toEqual([[3, { message: 'CHALLENGE for authmethod cryptosign, which the client did not offer' }, 'wamp.error.protocol_violation']]);
   });
 
-  it('treats role messages before WELCOME as a protocol violation, also while authenticating', async () => {
+  it('treats role messages and GOODBYE before WELCOME as a protocol violation, also while authenticating', async () => {
+    for (const [message, text] of [
+      [[36, 1, 2, {}], 'EVENT before the session was established'],
+      [[6, {}, 'wamp.close.normal'], 'GOODBYE before the session was established'],
+    ] as const) {
+      const { transport, router } = scriptedConnection();
+      const slow: ClientAuthMethod = { method: 'ticket', respond: () => new Promise(() => undefined) };
+      router.on('HELLO', () => [[4, 'ticket', {}], [...message]]);
+      const error = await firstValueFrom(WampSession.connect(transport, { realm: 'r', authmethods: [slow] })).catch((e: unknown) => e);
+      expect(error).withContext(text).toBeInstanceOf(ProtocolViolation);
+      expect(router.receivedNamed('ABORT')).toEqual([[3, { message: text }, 'wamp.error.protocol_violation']]);
+      expect(router.receivedNamed('GOODBYE')).withContext('no GOODBYE reply').toEqual([]);
+    }
+  });
+
+  it('drops a challenge answer, or its failure, that comes after WELCOME: no AUTHENTICATE, no ABORT, the session stays up', async () => {
+    for (const outcome of ['answers', 'fails'] as const) {
+      const { transport, router } = scriptedConnection();
+      let settle: { resolve: (r: { signature: string }) => void; reject: (e: Error) => void } | undefined;
+      const answer = new Promise<{ signature: string }>((resolve, reject) => (settle = { resolve, reject }));
+      const method: ClientAuthMethod = { method: 'ticket', respond: () => answer };
+      // A router that welcomes the client without waiting for the AUTHENTICATE.
+      router.on('HELLO', (_m, r) => [[4, 'ticket', {}], [2, r.sessionId, { roles: r.roles }]]);
+      const session = await connected(transport, { realm: 'r', authmethods: [method] });
+      if (outcome === 'answers') settle!.resolve({ signature: 'late' });
+      else settle!.reject(new Error('late failure'));
+      // The session's own callbacks on `answer` were attached first, so they have run once this resumes.
+      await answer.catch(() => undefined);
+      expect(router.received.map((m) => m[0])).withContext(outcome).toEqual([1]);
+      expect(session.state).withContext(outcome).toBe('established');
+    }
+  });
+
+  it('hands the serializer no key without a value: HELLO without authid or authextra, GOODBYE without a message', async () => {
+    const plain = new RecordingJson();
+    const t = scriptedConnection();
+    const session = await connected(t.transport, { realm: 'r', serializer: plain });
+    await session.close();
+    const bare = { roles: (t.router.received[0]![2] as Dict)['roles'], agent: (t.router.received[0]![2] as Dict)['agent'] };
+    expect(plain.encoded.map((m) => [m.name, m.toArray()[m.name === 'HELLO' ? 2 : 1]])).toEqual([
+      ['HELLO', bare],
+      ['GOODBYE', {}],
+    ]);
+    // An auth method without HELLO extras adds no authextra either.
+    const withMethod = new RecordingJson();
+    const u = scriptedConnection();
+    await connected(u.transport, { realm: 'r', serializer: withMethod, authmethods: [{ method: 'ticket', respond: async () => ({ signature: 's' }) }] });
+    expect(withMethod.encoded[0]!.toArray()[2]).toEqual({ ...bare, authmethods: ['ticket'] });
+  });
+
+  it('fails the session and the connection with payload_size_exceeded when even HELLO is too large for the transport', () => {
     const { transport, router } = scriptedConnection();
-    const slow: ClientAuthMethod = { method: 'ticket', respond: () => new Promise(() => undefined) };
-    router.on('HELLO', () => [[4, 'ticket', {}], [36, 1, 2, {}]]);
-    const error = await firstValueFrom(WampSession.connect(transport, { realm: 'r', authmethods: [slow] })).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ProtocolViolation);
-    expect(router.receivedNamed('ABORT')).toEqual([[3, { message: 'EVENT before the session was established' }, 'wamp.error.protocol_violation']]);
+    Object.defineProperty(transport, 'maxOutgoingMessageSize', { value: 10 });
+    let ended: { error?: unknown; complete?: boolean } | undefined;
+    WampSession.connect(transport, { realm: 'r' }).subscribe({ error: (error: unknown) => (ended = { error }), complete: () => (ended = { complete: true }) });
+    const error = ended?.error as WampError;
+    expect(error).toBeInstanceOf(WampError);
+    expect([error.uri, error.args]).toEqual(['wamp.error.payload_size_exceeded', [jasmine.stringMatching(/^HELLO of \d+ bytes exceeds the peer's limit of 10$/)]]);
+    expect(router.received).toEqual([]);
+    expect((router.ending?.error as Error).cause).toBe(error);
+  });
+
+  it('fails at once with protocol_violation on a transport whose serialization it does not know, and closes that transport', () => {
+    const { transport, router } = scriptedConnection('wamp.2.nonsense');
+    let error: unknown;
+    WampSession.connect(transport, { realm: 'r' }).subscribe({ error: (e: unknown) => (error = e) });
+    expect(error).toBeInstanceOf(WampError);
+    expect([(error as WampError).uri, (error as WampError).args]).toEqual(['wamp.error.protocol_violation', ['unknown serialization wamp.2.nonsense']]);
+    expect(router.received).toEqual([]);
+    expect((router.ending?.error as Error).cause).toBe(error);
   });
 
   it('close() sends GOODBYE, waits for the reply, completes and closes the transport', async () => {
@@ -518,16 +592,54 @@ describe('WampSession ending', () => {
     expect(ends).toEqual(['close: complete', 'drop: wamp.error.network_failure the connection failed: peer closed the connection: router dropped the connection']);
   });
 
-  it('disposes the session when its connect Observable is unsubscribed: pending requests fail and the transport closes', () => {
+  it('disposes the session when its connect Observable is unsubscribed: pending requests, streams and messages$ fail and the transport closes', () => {
     const { transport, router } = scriptedConnection();
     let session: WampSession | undefined;
     const lifecycle = WampSession.connect(transport, { realm: 'r' }).subscribe((s) => (session = s));
     let failure: unknown;
     session!.call('p').subscribe({ error: (e: unknown) => (failure = e) });
+    const streams: unknown[] = [];
+    session!.subscribe('t').subscribe({ error: (e: unknown) => streams.push(e), complete: () => streams.push('subscription completed') });
+    session!.messages$.subscribe({ error: (e: unknown) => streams.push(e), complete: () => streams.push('messages$ completed') });
     lifecycle.unsubscribe();
     expect([(failure as WampError).uri, (failure as WampError).args]).toEqual(['wamp.error.network_failure', ['the session was disposed']]);
+    // A dispose is not a clean end: the streams fail with the same error rather than complete.
+    expect(streams).toEqual([failure, failure]);
     expect(session!.state).toBe('closed');
     expect(router.closed).toBeTrue();
+  });
+
+  it('sends nothing after its GOODBYE while closing: no YIELD for a handler that ends then, no CANCEL for a call left then', async () => {
+    const t = scriptedConnection();
+    t.router.on('GOODBYE', () => []); // the router takes its time to answer
+    t.router.on('REGISTER', (m) => [[65, m[1], 7]]);
+    const session = await connected(t.transport, { realm: 'r' });
+    let finish: ((value: string) => void) | undefined;
+    session.register('p', () => new Promise<string>((resolve) => (finish = resolve))).subscribe();
+    t.router.send([68, 1, 7, {}, []]);
+    const call = session.call('q').subscribe();
+    void session.close();
+    finish!('done');
+    await Promise.resolve(); // the handler's Promise settles into the callee role
+    call.unsubscribe();
+    expect(t.router.received.map((m) => m[0])).toEqual([1, 64, 48, 6]);
+  });
+
+  it("fails the session with the error of a serializer that cannot decode a frame (the codec's fault, not the peer's): no ABORT", async () => {
+    const broken = new Error('codec bug');
+    class FailingJson extends JsonSerializer {
+      override decode(frame: string | Uint8Array): WampMessage {
+        if (frame === 'boom') throw broken;
+        return super.decode(frame);
+      }
+    }
+    const t = scriptedConnection();
+    let ended: { error?: unknown; complete?: boolean } | undefined;
+    WampSession.connect(t.transport, { realm: 'r', serializer: new FailingJson() }).subscribe({ error: (error: unknown) => (ended = { error }), complete: () => (ended = { complete: true }) });
+    t.router.sendFrame('boom');
+    expect(ended).toEqual({ error: broken });
+    expect(t.router.receivedNamed('ABORT')).toEqual([]);
+    expect((t.router.ending?.error as Error).cause).toBe(broken);
   });
 
   it('gives up at once on a connection that ended before the session started: no HELLO, no auth method asked', () => {
@@ -641,11 +753,15 @@ describe('WampSession ending', () => {
     expect(u.router.ending).toEqual({});
   });
 
-  it('reads the router roles from WELCOME, and none when WELCOME has none', async () => {
+  it('reads the router roles from WELCOME, and none when WELCOME has none or null', async () => {
     const t = scriptedConnection();
     t.router.on('HELLO', () => [[2, 1, { authrole: 'anonymous' }]]);
     const session = await connected(t.transport, { realm: 'r', requireRouterFeatures: false });
     expect(session.routerRoles).toEqual({});
+    const nil = scriptedConnection();
+    nil.router.on('HELLO', () => [[2, 1, { roles: null, authrole: 'anonymous' }]]);
+    // The decoder drops a null key, so roles: null is no roles.
+    expect((await connected(nil.transport, { realm: 'r', requireRouterFeatures: false })).routerRoles).withContext('roles: null').toEqual({});
     const u = scriptedConnection();
     u.router.roles = { broker: { features: { x: true } } };
     expect((await connected(u.transport, { realm: 'r' })).routerRoles).toEqual({ broker: { features: { x: true } } });

@@ -89,7 +89,14 @@ export class WampSession implements Observer<WampMessage> {
    */
   static connect(transport: Transport, options: SessionOptions): Observable<WampSession> {
     return new Observable<WampSession>((subscriber) => {
-      const session = new WampSession(transport, options);
+      let session: WampSession;
+      try {
+        session = new WampSession(transport, options);
+      } catch (err) {
+        // No session will ever close this transport: close it here (an unknown serialization).
+        transport.outgoing.error(err);
+        throw err;
+      }
       session.#start(subscriber);
       return () => session.#dispose();
     });

@@ -8,6 +8,9 @@ describe('handler outcomes', () => {
     expect(resultPayload(null)).toEqual({ args: [null], kwargs: undefined });
     expect(resultPayload(undefined)).toEqual({ args: undefined, kwargs: undefined });
     expect(resultPayload(new WampResult([1], { a: 2 }))).toEqual({ args: [1], kwargs: { a: 2 } });
+    // Kwargs alone: the args default to none.
+    expect(resultPayload(new WampResult(undefined, { a: 2 }))).toEqual({ args: [], kwargs: { a: 2 } });
+    expect(resultPayload(new WampResult())).toEqual({ args: [], kwargs: {} });
   });
 
   it('keeps a WampError, and turns anything else into wamp.error.runtime_error with its message only', () => {

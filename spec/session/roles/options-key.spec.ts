@@ -11,5 +11,8 @@ describe('options keys', () => {
   it('wireOptions drops undefined entries and the client-only ones', () => {
     expect(wireOptions({ match: 'prefix', timeout: undefined, retry: 3 }, ['retry'])).toEqual({ match: 'prefix' });
     expect(wireOptions({ match: 'prefix', retry: 3 })).toEqual({ match: 'prefix', retry: 3 });
+    // Without a client-only list, any non-nil key goes out, whatever its name.
+    const odd = { '': 1, 'Stryker was here': 2, 'x.custom': { nested: null } };
+    expect(wireOptions({ ...odd, gone: null })).toEqual(odd);
   });
 });
