@@ -85,4 +85,52 @@ describe('lazy Arguments and ArgumentsKw', () => {
     expect(withKwargs.toArray().length).toBe(6);
     expect(full.decodes).toBe(0);
   });
+
+  it('a defineProperty or a delete detaches the span, as a set does', () => {
+    const list = lazyList(span([1, 2]));
+    Object.defineProperty(list, 0, { value: 9, writable: true, enumerable: true, configurable: true });
+    expect(encodedSpanOf(list)).toBeUndefined();
+    expect(plainValueOf(list)).toEqual([9, 2]);
+    const dict = lazyDict(span({ a: 1, b: 2 }));
+    expect(delete dict['a']).toBeTrue();
+    expect(encodedSpanOf(dict)).toBeUndefined();
+    expect(plainValueOf(dict)).toEqual({ b: 2 });
+  });
+
+  it("a decoded '__proto__' key can be overwritten and deleted like any other key", () => {
+    const dict = lazyDict({ ...span({}), empty: false, decode: () => JSON.parse('{"__proto__":1}') as unknown });
+    dict['__proto__'] = 2;
+    expect(Object.getOwnPropertyDescriptor(dict, '__proto__')).toEqual({ value: 2, writable: true, enumerable: true, configurable: true });
+    expect(delete dict['__proto__']).toBeTrue();
+    expect(Object.keys(dict)).toEqual([]);
+    expect(Object.getPrototypeOf(dict)).toBe(Object.prototype);
+  });
+
+  it('undefined and other primitives have no span and are their own plain value', () => {
+    for (const value of [undefined, null, 0, 'x', true]) {
+      expect(encodedSpanOf(value)).withContext(String(value)).toBeUndefined();
+      expect(plainValueOf(value)).withContext(String(value)).toBe(value);
+    }
+  });
+
+  it('takeEncodedTail leaves lazy values before the last two places, and in place 0, as they are', () => {
+    const earlySpan = span({ d: 1 }, 'json', '{"d":1}');
+    const early2Span = span([2], 'json', '[2]');
+    const args = lazyList(span([1], 'json', '[1]'));
+    const array = [68, lazyDict(earlySpan), lazyList(early2Span), {}, 'x', args];
+    expect(takeEncodedTail(array, 'json')).toEqual(['[1]']);
+    expect(array.length).toBe(5);
+    expect(array[4]).toBe('x');
+    expect(encodedSpanOf(array[1])).toBe(earlySpan);
+    expect(encodedSpanOf(array[2])).toBe(early2Span);
+    expect(earlySpan.decodes + early2Span.decodes).toBe(0);
+
+    // Place 0 holds the message type, never Arguments: a lazy value there is not taken.
+    const firstSpan = span([3], 'json', '[3]');
+    const odd: unknown[] = [lazyList(firstSpan)];
+    expect(takeEncodedTail(odd, 'json')).toBeUndefined();
+    expect(odd.length).toBe(1);
+    expect(encodedSpanOf(odd[0])).toBe(firstSpan);
+    expect(firstSpan.decodes).toBe(0);
+  });
 });
