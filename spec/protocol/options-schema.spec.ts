@@ -47,6 +47,43 @@ describe('checkOptions', () => {
   });
 });
 
+describe('checkOptions, key by key', () => {
+  // One known key per message (and each value list), with the exact sentence a peer gets back.
+  const rejected: Array<[Parameters<typeof checkOptions>[0], string, Record<string, unknown>, string]> = [
+    ['WELCOME', 'Details', { authrole: 1 }, 'WELCOME: Details.authrole must be a string, got number 1'],
+    ['WELCOME', 'Details', { roles: 'broker' }, 'WELCOME: Details.roles must be a dictionary, got string'],
+    ['ABORT', 'Details', { message: ['no'] }, 'ABORT: Details.message must be a string, got list'],
+    ['GOODBYE', 'Details', { message: false }, 'GOODBYE: Details.message must be a string, got boolean'],
+    ['EVENT', 'Details', { publisher_authid: 2 }, 'EVENT: Details.publisher_authid must be a string, got number 2'],
+    ['EVENT', 'Details', { forward_for: [1] }, 'EVENT: Details.forward_for must be a list of dictionaries, got an item number 1'],
+    ['SUBSCRIBE', 'Options', { forward_for: {} }, 'SUBSCRIBE: Options.forward_for must be a list of dictionaries, got object'],
+    ['INTERRUPT', 'Options', { mode: 'skip' }, 'INTERRUPT: Options.mode must be one of kill, killnowait, got string'],
+    ['INTERRUPT', 'Options', { reason: 3 }, 'INTERRUPT: Options.reason must be a string, got number 3'],
+    ['CALL', 'Options', { enc_serializer: 'xml' }, 'CALL: Options.enc_serializer must be one of json, msgpack, cbor, ubjson, flatbuffers, opaque, native, got string'],
+    ['CALL', 'Options', { enc_algo: 'foo_x_' }, 'CALL: Options.enc_algo must be cryptobox, mqtt, xbr or an x_ algorithm, got string'],
+    ['CALL', 'Options', { enc_algo: '' }, 'CALL: Options.enc_algo must be cryptobox, mqtt, xbr or an x_ algorithm, got string'],
+  ];
+  for (const [name, field, options, sentence] of rejected) {
+    it(`rejects ${name} ${field} ${JSON.stringify(options)} with "${sentence}"`, () => {
+      expect(checkOptions(name, field, options)).toBe(sentence);
+    });
+  }
+
+  it('accepts every end-to-end encryption algorithm and serializer it names', () => {
+    for (const enc_algo of ['cryptobox', 'mqtt', 'xbr', 'null', 'x_mine']) {
+      expect(checkOptions('PUBLISH', 'Options', { enc_algo })).withContext(enc_algo).toBeUndefined();
+    }
+    for (const enc_serializer of ['json', 'msgpack', 'cbor', 'ubjson', 'flatbuffers', 'opaque', 'native']) {
+      expect(checkOptions('PUBLISH', 'Options', { enc_serializer })).withContext(enc_serializer).toBeUndefined();
+    }
+  });
+
+  it('takes a key written as undefined (msgpackr, cbor-x) as absent', () => {
+    expect(checkOptions('PUBLISH', 'Options', { acknowledge: undefined, exclude: undefined })).toBeUndefined();
+    expect(checkOptions('WELCOME', 'Details', { roles: undefined, authid: 'joe' })).toBeUndefined();
+  });
+});
+
 describe('describe (value kinds for error messages)', () => {
   it('names kinds, never long contents', () => {
     expect(describeValue(null)).toBe('null');
