@@ -40,6 +40,9 @@ describe('URI rules', () => {
       expect(isValidUri('com..myapp', { strict: true, allowEmptyComponents: true })).toBeTrue();
       expect(isValidUri('a1.b2..d4.e5', { strict: true, allowEmptyComponents: true })).toBeTrue();
       expect(isValidUri('com..MyApp', { strict: true, allowEmptyComponents: true })).toBeFalse();
+      // A prefix pattern may end in an empty component, or be empty.
+      expect(isValidUri('com.myapp.', { strict: true, allowEmptyComponents: true })).toBeTrue();
+      expect(isValidUri('', { strict: true, allowEmptyComponents: true })).toBeTrue();
     });
   });
 
@@ -47,6 +50,10 @@ describe('URI rules', () => {
     it('exact patterns are ordinary URIs', () => {
       expect(isValidPattern('com.myapp.topic', 'exact')).toBeTrue();
       expect(isValidPattern('com..topic', 'exact')).toBeFalse();
+      // Loose unless asked for strict, which exact patterns honour too.
+      expect(isValidPattern('com.MyApp.topic', 'exact')).toBeTrue();
+      expect(isValidPattern('com.MyApp.topic', 'exact', true)).toBeFalse();
+      expect(isValidPattern('com.MyApp.', 'prefix')).toBeTrue();
     });
 
     it('prefix and wildcard patterns may have empty components', () => {
@@ -70,6 +77,8 @@ describe('uriMatches', () => {
   it('exact: only the same URI', () => {
     expect(uriMatches('com.myapp.topic', 'exact', 'com.myapp.topic')).toBeTrue();
     expect(uriMatches('com.myapp.topic', 'exact', 'com.myapp.topic.x')).toBeFalse();
+    // An empty component is no wildcard in an exact pattern.
+    expect(uriMatches('com..topic', 'exact', 'com.myapp.topic')).toBeFalse();
   });
 
   it('prefix: by characters, as in the spec example', () => {
@@ -89,5 +98,7 @@ describe('uriMatches', () => {
     expect(uriMatches('com.myapp..userevent', 'wildcard', 'com.myapp.userevent')).toBeFalse();
     expect(uriMatches('com.myapp..userevent', 'wildcard', 'com.myapp.foo.usernotify')).toBeFalse();
     expect(uriMatches('..', 'wildcard', 'a.b.c')).toBeTrue();
+    // A pattern matching the first components of a longer URI is no match.
+    expect(uriMatches('com.myapp', 'wildcard', 'com.myapp.topic')).toBeFalse();
   });
 });
