@@ -31,6 +31,31 @@ describe('IDs', () => {
     expect(high).toBeLessThan(700);
   });
 
+  it('randomId draws the RNG once per 512 IDs', () => {
+    const rng = spyOn(globalThis.crypto, 'getRandomValues').and.callThrough();
+    // Whatever the pool position, 1024 IDs use up exactly two pools of 512.
+    for (let i = 0; i < 1024; i++) randomId();
+    expect(rng).toHaveBeenCalledTimes(2);
+  });
+
+  it('randomId maps 21 + 32 random bits onto [1, 2^53], both ends included', () => {
+    const words = [0, 0, 0xffffffff, 0xffffffff, 0x12345678, 7];
+    const rng = spyOn(globalThis.crypto, 'getRandomValues').and.callFake(<T extends ArrayBufferView | null>(array: T): T => {
+      const pool = array as unknown as Uint32Array;
+      pool.fill(0);
+      pool.set(words);
+      return array;
+    });
+    // Use up the current pool: the ID drawn right after the refill comes from `words`.
+    let first = randomId();
+    while (rng.calls.count() === 0) first = randomId();
+    const drawn = [first, randomId(), randomId()];
+    // Leave the module a pool of real random words: draw the rest of the fake one away.
+    rng.and.callThrough();
+    while (rng.calls.count() === 1) randomId();
+    expect(drawn).toEqual([1, MAX_ID, (0x12345678 & 0x1fffff) * 2 ** 32 + 7 + 1]);
+  });
+
   describe('IdSequence (session scope)', () => {
     it('starts at 1 and counts up by one', () => {
       const seq = new IdSequence();
