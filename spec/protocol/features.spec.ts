@@ -36,6 +36,19 @@ describe('role and feature announcements', () => {
     expect(hasFeature(roles, 'callee', 'progressive_call_invocations')).toBeTrue();
   });
 
+  it('the alias table (exported) names each older spelling and the feature it stands for', () => {
+    expect(FEATURE_ALIASES).toEqual({
+      call_cancelling: 'call_canceling',
+      progressive_calls: 'progressive_call_invocations',
+      procedure_reflection: 'procedure_reflection',
+      topic_reflection: 'topic_reflection',
+      sharded_subscription: 'sharded_subscription',
+    });
+    // An alias stands only for its own feature: an announced reflection says nothing about a feature of no name.
+    expect(hasFeature({ dealer: { features: { procedure_reflection: true } } }, 'dealer', 'procedure_reflection')).toBeTrue();
+    expect(hasFeature({ dealer: { features: { procedure_reflection: true } } }, 'dealer', '')).toBeFalse();
+  });
+
   it('hasFeature and hasRole never throw on malformed announcements', () => {
     for (const bad of [undefined, null, 1, 'x', [], { caller: null }, { caller: 1 }, { caller: { features: null } }, { caller: { features: 'x' } }]) {
       expect(hasFeature(bad, 'caller', 'call_canceling')).withContext(JSON.stringify(bad)).toBeFalse();
@@ -44,5 +57,6 @@ describe('role and feature announcements', () => {
     expect(hasRole(null, 'caller')).toBeFalse();
     expect(hasRole({ caller: null }, 'caller')).toBeFalse();
     expect(hasRole({ caller: {} }, 'callee')).toBeFalse();
+    for (const bad of [undefined, 1, 'caller', true]) expect(hasRole(bad, 'caller')).withContext(String(bad)).toBeFalse();
   });
 });
