@@ -256,6 +256,10 @@ describe('messageFromArray / toArray', () => {
     it('optional Details of UNSUBSCRIBED left off when absent', () => {
       expect(createMessage('UNSUBSCRIBED', { 'UNSUBSCRIBE.Request': 3 }).toArray()).toEqual([35, 3]);
     });
+
+    it('a required field missing (untyped JavaScript) keeps its place: later fields are not shifted into it', () => {
+      expect(createMessage('PUBLISH', { Request: 1, Topic: 'a.b' } as never).toArray()).toEqual([16, 1, undefined, 'a.b']);
+    });
   });
 
   describe('payload passthru', () => {
@@ -269,6 +273,22 @@ describe('messageFromArray / toArray', () => {
 
     it('refuses a payload without ppt_scheme or enc_algo', () => {
       expect(violationOf([48, 1, {}, 'p', new Uint8Array(1)])).toBe('CALL: field Arguments must be a list, got bytes');
+    });
+
+    it('takes enc_algo alone as the mark of a transparent payload, bytes or string', () => {
+      const bytes = new Uint8Array([4, 5]);
+      const encrypted = messageFromArray([16, 1, { enc_algo: 'cryptobox' }, 't', bytes]);
+      expect(encrypted.payload).toBe(bytes);
+      expect(encrypted.toArray()).toEqual([16, 1, { enc_algo: 'cryptobox' }, 't', bytes]);
+      // Over JSON a binary payload travels as a string.
+      const text = messageFromArray([50, 1, { ppt_scheme: 'mqtt' }, 'AQID']);
+      expect(text.payload).toBe('AQID');
+      expect(text.toArray()).toEqual([50, 1, { ppt_scheme: 'mqtt' }, 'AQID']);
+    });
+
+    it('refuses a transparent payload followed by ArgumentsKw: the payload must be the last field', () => {
+      expect(violationOf([48, 1, { ppt_scheme: 'x_custom' }, 'p', new Uint8Array(1), {}])).toBe('CALL: field Arguments must be a list, got bytes');
+      expect(violationOf([48, 1, { enc_algo: 'cryptobox' }, 'p', 'payload', { a: 1 }])).toBe('CALL: field Arguments must be a list, got string');
     });
   });
 });
