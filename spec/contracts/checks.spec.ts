@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { ContractErrors, defineProcedure, defineTopic, WampError } from 'rxwamp';
-import type { CheckOutcome, StandardSchemaV1 } from 'rxwamp';
+// The sources by path, not the package name: the mutation runner resolves 'rxwamp' through the
+// checkout's tsconfig (its working directory at start), which would test the unmutated sources.
+import { ContractErrors, defineProcedure, defineTopic, WampError } from '../../src/index.js';
+import type { CheckOutcome, StandardSchemaV1 } from '../../src/index.js';
 
 /** A schema that reports fixed issues, with the path segment forms Standard Schema allows. */
 const refusing = (path: ReadonlyArray<PropertyKey | { key: PropertyKey }>): StandardSchemaV1 => ({

@@ -2,9 +2,11 @@ import { EMPTY, firstValueFrom, lastValueFrom, map, of, reduce, startWith, take,
 import type { Observable } from 'rxjs';
 import * as v from 'valibot';
 import { z } from 'zod';
-import { ContractErrors, defineProcedure, defineTopic, JsonSerializer, WampClient, WampError } from 'rxwamp';
-import type { ProcedureContract, ProcedureTypesOfShape, StandardSchemaV1, TopicContract, TopicTypesOfShape, Transport } from 'rxwamp';
-import { TestRealm } from 'rxwamp/testing';
+// The sources by path, not the package name: the mutation runner resolves 'rxwamp' through the
+// checkout's tsconfig (its working directory at start), which would test the unmutated sources.
+import { ContractErrors, defineProcedure, defineTopic, JsonSerializer, WampClient, WampError } from '../../src/index.js';
+import type { ProcedureContract, ProcedureTypesOfShape, StandardSchemaV1, TopicContract, TopicTypesOfShape, Transport } from '../../src/index.js';
+import { TestRealm } from '../../src/testing/index.js';
 
 /** Message names a client sent: to prove a refused call or publication never left. */
 function recordingClient(realm: TestRealm, sent: string[]): WampClient {
