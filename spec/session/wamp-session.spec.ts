@@ -385,7 +385,7 @@ describe('WampSession callee', () => {
     session
       .register('p', (args) => {
         if (args[0] === 'result') return big;
-        if (args[0] === 'progress') return concat(of('first', big, 'small'), new Observable<string>(() => () => stopped++));
+        if (args[0] === 'progress') return concat(of('first', big, 'small', 'last'), new Observable<string>(() => () => stopped++));
         if (args[0] === 'later') {
           return new Observable<string>((subscriber) => {
             emit = (value) => subscriber.next(value);

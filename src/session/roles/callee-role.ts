@@ -239,7 +239,9 @@ export class CalleeRole implements RoleHandler {
     let holding = false;
     const subscription = outcome$.subscribe({
       next: (value) => {
-        if (progressive && holding && !this.#sendProgress(request, invocation, held)) return;
+        // A handler still emitting after its call ended (interrupted, or a part could not be sent) sends nothing more.
+        if (this.#invocations.get(request) !== invocation) return;
+        if (progressive && holding) this.#sendProgress(request, invocation, held);
         held = value;
         holding = true;
       },
@@ -275,17 +277,14 @@ export class CalleeRole implements RoleHandler {
   }
 
   /**
-   * A progressive YIELD; false when it could not be sent. The caller must not miss a part
-   * unknowingly, so such a part ends the call with an ERROR and stops the handler.
+   * A progressive YIELD. The caller must not miss a part unknowingly, so a part that cannot be
+   * sent ends the call with an ERROR and stops the handler.
    */
-  #sendProgress(request: number, invocation: RunningInvocation, value: unknown): boolean {
+  #sendProgress(request: number, invocation: RunningInvocation, value: unknown): void {
     const failure = this.#trySendYield(request, value, true, invocation.ppt);
-    if (failure === undefined) return true;
-    if (this.#finish(request, invocation)) {
-      invocation.subscription?.unsubscribe();
-      this.#sendError(request, errorPayload(failure.error), undefined);
-    }
-    return false;
+    if (failure === undefined || !this.#finish(request, invocation)) return;
+    invocation.subscription?.unsubscribe();
+    this.#sendError(request, errorPayload(failure.error), undefined);
   }
 
   /** A final YIELD; one that cannot be encoded or is too large becomes an ERROR the caller can see. */
