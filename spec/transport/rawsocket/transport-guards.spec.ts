@@ -9,6 +9,15 @@ import { bytes, FakeDuplex } from './fake-duplex.js';
 
 const base: RawSocketTransportOptions = { serializerId: 1, maxIncomingMessageSize: 1024, maxOutgoingMessageSize: 512 };
 
+/** Counts end() calls: a duplex is ended once. */
+class CountingDuplex extends FakeDuplex {
+  ends = 0;
+  override end(): void {
+    this.ends += 1;
+    super.end();
+  }
+}
+
 /** incoming$ as octet arrays, with an error turned into `code: message`. */
 function observe(transport: Transport) {
   return transport.incoming$.pipe(
@@ -90,6 +99,27 @@ describe('rawSocketTransport: error texts, causes and what happens after closing
     data.next(Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0, 0, 1, 5));
     expect(duplex.written).toEqual([]);
     data.complete(); // in the middle of a frame: not a failure once closed
+    expect(duplex.destroyed).toBeFalse();
+  });
+
+  it('a PING in the same chunk as a message that made the application close is not answered', () => {
+    const data = new Subject<Uint8Array>();
+    const duplex = new FakeDuplex(data);
+    const transport = rawSocketTransport(duplex, base);
+    // The application closes synchronously on the first message; the PING behind it is read after.
+    transport.incoming$.subscribe(() => transport.outgoing.complete());
+    data.next(new Uint8Array([...encodeFrame(0, bytes(1)), ...encodeFrame(1, bytes(7))]));
+    expect(duplex.ended).toBeTrue();
+    expect(duplex.written).toEqual([]);
+  });
+
+  it('ends the duplex once when the peer ends after a clean close', () => {
+    const data = new Subject<Uint8Array>();
+    const duplex = new CountingDuplex(data);
+    const transport = rawSocketTransport(duplex, base);
+    transport.outgoing.complete();
+    data.complete();
+    expect(duplex.ends).toBe(1);
     expect(duplex.destroyed).toBeFalse();
   });
 
