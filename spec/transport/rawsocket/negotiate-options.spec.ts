@@ -1,6 +1,5 @@
-import { concat, NEVER, of, Subject, throwError } from 'rxjs';
+import { concat, NEVER, of, Subject, throwError, VirtualTimeScheduler } from 'rxjs';
 import type { Observable } from 'rxjs';
-import { marbles } from 'rxjs-marbles/jasmine';
 import { rawSocketClientHandshake, rawSocketServerHandshake } from '../../../src/transport/rawsocket/negotiate.js';
 import type { Transport } from '../../../src/transport/transport.js';
 import { TransportError } from '../../../src/transport/transport.js';
@@ -29,19 +28,18 @@ describe('RawSocket handshake: options passed on and exact errors', () => {
     const handshake = side === 'client' ? rawSocketClientHandshake : rawSocketServerHandshake;
     const hello = side === 'client' ? accept : request;
 
-    it(
-      `${side}: keepalive and scheduler reach the transport (PING at the interval, failure at the timeout)`,
-      marbles((m) => {
-        const duplex = new FakeDuplex(concat(of(hello), NEVER), () => m.scheduler.now());
-        const result = settle(handshake(duplex, { serializerId: 1, keepalive: { intervalMs: 10, timeoutMs: 5 }, scheduler: m.scheduler }));
-        const ended: string[] = [];
-        result.transport!.incoming$.subscribe({ error: (e: TransportError) => ended.push(`${m.scheduler.now()} ${e.code}`) });
-        m.flush();
-        expect(duplex.written.slice(1).map((w) => Array.from(w))).toEqual([[0x01, 0, 0, 4, 0, 0, 0, 1]]);
-        expect(duplex.writeTimes.slice(1)).toEqual([10]);
-        expect(ended).toEqual(['15 keepalive']);
-      }),
-    );
+    it(`${side}: keepalive and scheduler reach the transport (PING at the interval, failure at the timeout)`, () => {
+      // A plain VirtualTimeScheduler: marble run mode would also virtualise the default asyncScheduler.
+      const scheduler = new VirtualTimeScheduler();
+      const duplex = new FakeDuplex(concat(of(hello), NEVER), () => scheduler.now());
+      const result = settle(handshake(duplex, { serializerId: 1, keepalive: { intervalMs: 10, timeoutMs: 5 }, scheduler }));
+      const ended: string[] = [];
+      result.transport!.incoming$.subscribe({ error: (e: TransportError) => ended.push(`${scheduler.now()} ${e.code}`) });
+      scheduler.flush();
+      expect(duplex.written.slice(1).map((w) => Array.from(w))).toEqual([[0x01, 0, 0, 4, 0, 0, 0, 1]]);
+      expect(duplex.writeTimes.slice(1)).toEqual([10]);
+      expect(ended).toEqual(['15 keepalive']);
+    });
 
     it(`${side}: highWaterMark reaches the transport`, () => {
       const duplex = new FakeDuplex(concat(of(hello), NEVER));
@@ -84,6 +82,7 @@ describe('RawSocket handshake: options passed on and exact errors', () => {
 
   it('the router names the reason and the reply it sent when refusing', () => {
     const unsupported = settle(rawSocketServerHandshake(new FakeDuplex(of(bytes(0x7f, 0xf2, 0, 0))), { serializerIds: [1] }));
+    expect(unsupported.error!.code).toBe('handshake');
     expect(unsupported.error!.message).toBe(
       'refused the RawSocket handshake of fake-peer (serializer id 2 is not supported): answered error 1, serializer unsupported',
     );
