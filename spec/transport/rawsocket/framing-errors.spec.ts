@@ -1,15 +1,6 @@
 import { decodeFrameHeader, encodeFrame, encodeFrameHeader, FrameDecoder } from '../../../src/transport/rawsocket/framing.js';
 import type { RawSocketFrame } from '../../../src/transport/rawsocket/framing.js';
-
-/** What `fn` throws, as `Name: message`. */
-function thrown(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    return `${(err as Error).name}: ${(err as Error).message}`;
-  }
-  return 'nothing thrown';
-}
+import { thrown } from '../../support/thrown.js';
 
 describe('RawSocket framing: exact error texts and the zero-copy path', () => {
   it('names a length that no frame can carry', () => {

@@ -1,14 +1,5 @@
 import { decodeHandshake, encodeHandshake, encodeHandshakeError, RawSocketHandshakeError } from '../../../src/transport/rawsocket/handshake.js';
-
-/** What `fn` throws, as `Name: message`. */
-function thrown(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    return `${(err as Error).name}: ${(err as Error).message}`;
-  }
-  return 'nothing thrown';
-}
+import { thrown } from '../../support/thrown.js';
 
 describe('RawSocket handshake: exact error texts', () => {
   it('names each bad nibble and its value when encoding', () => {
