@@ -4,6 +4,7 @@ import type { WampMessage } from '../../src/protocol/message.js';
 import { serializerFor } from '../../src/serialization/registry.js';
 import { loopbackPair } from '../../src/transport/loopback.js';
 import type { Router } from '../../src/router/router.js';
+import type { Transport } from '../../src/transport/transport.js';
 
 /** Roles a raw peer announces: every client role with the features the router specs exercise. */
 export const ALL_CLIENT_ROLES = {
@@ -32,6 +33,8 @@ export class RawPeer {
   /** Every frame from the router, as it arrived (for specs that compare bytes). */
   readonly frames: Array<string | Uint8Array> = [];
   closed = false;
+  /** Why the router closed the transport, when it closed it with a failure (undefined after a clean close). */
+  failure: unknown;
   /** Answer a GOODBYE from the router as a client would. */
   autoAnswerGoodbye = true;
   readonly #waiters: Array<{ test: (m: unknown[]) => boolean; resolve: (m: unknown[]) => void }> = [];
@@ -41,10 +44,14 @@ export class RawPeer {
   readonly #subscription: Subscription;
   readonly #serializer;
 
-  constructor(router: Router, protocol = 'wamp.2.json') {
+  /**
+   * `router` may be anything that serves a transport (a spec's own host of one session);
+   * `transport` lets a spec wrap the router's end (a size limit, a failing socket, a backlog).
+   */
+  constructor(router: Pick<Router, 'attach'>, protocol = 'wamp.2.json', options: { transport?: (routerEnd: Transport) => Transport } = {}) {
     const [routerEnd, peerEnd] = loopbackPair(protocol);
     this.#serializer = serializerFor(protocol)!;
-    router.attach(routerEnd);
+    router.attach(options.transport?.(routerEnd) ?? routerEnd);
     this.#send = (frame) => peerEnd.outgoing.next(frame);
     this.#close = () => peerEnd.outgoing.complete();
     this.#subscription = peerEnd.incoming$.subscribe({
@@ -52,7 +59,10 @@ export class RawPeer {
         this.frames.push(frame);
         this.#receive(this.#serializer.decode(frame));
       },
-      error: () => this.#closed(),
+      error: (err: unknown) => {
+        this.failure = err;
+        this.#closed();
+      },
       complete: () => this.#closed(),
     });
   }
