@@ -3,8 +3,7 @@
  * wire (ABORT, ERROR, GOODBYE, WELCOME exactly), the size and queue limits in both
  * directions, a failing transport, and what the session logs and counts while doing so.
  */
-import { NEVER, Subject, Subscription, merge } from 'rxjs';
-import type { Observable } from 'rxjs';
+import { NEVER, Observable, Subject, Subscription, merge } from 'rxjs';
 import type { Authenticator, AuthIdentity, AuthRequest } from '../../src/router/auth/authenticator.js';
 import type { RealmConfig } from '../../src/router/config.js';
 import { hardeningLimits, LimitErrors } from '../../src/router/limits.js';
@@ -93,7 +92,7 @@ describe('RouterSession', () => {
 
     it('leaves authextra out of a WELCOME whose identity has none', async () => {
       routerWith({}, { authenticator: () => JOE });
-      const welcome = await new RawPeer(router, 'wamp.2.msgpack').join();
+      const welcome = await new RawPeer(router).join();
       expect(Object.keys(welcome[2] as object)).toEqual(['realm', 'authid', 'authrole', 'authmethod', 'authprovider', 'roles']);
     });
 
@@ -106,7 +105,7 @@ describe('RouterSession', () => {
     });
 
     it('aborts a HELLO for an invalid realm URI, with empty roles, or for an unknown realm, saying which', async () => {
-      routerWith({ }, {});
+      routerWith();
       const cases: Array<[unknown[], string, string]> = [
         [[1, 'not a uri', { roles: ALL_CLIENT_ROLES }], 'wamp.error.invalid_uri', "invalid realm URI 'not a uri'"],
         [[1, 'realm1', { roles: {} }], VIOLATION, 'HELLO.Details.roles must announce at least one client role'],
@@ -205,6 +204,23 @@ describe('RouterSession', () => {
         peer.send(16, 1, {}, 'com.example.topic');
         expect(await peer.next(3)).toEqual([3, { message: 'PUBLISH received before the session was established' }, VIOLATION]);
       });
+    });
+
+    it('cancels the pending decision when the peer goes away', () => {
+      let asked = 0;
+      let canceled = 0;
+      routerWith({}, {
+        authenticator: () =>
+          new Observable<AuthIdentity>(() => {
+            asked++;
+            return () => canceled++;
+          }),
+      });
+      const peer = new RawPeer(router);
+      peer.send(1, 'realm1', { roles: ALL_CLIENT_ROLES });
+      expect([asked, canceled]).toEqual([1, 0]);
+      peer.cut();
+      expect([asked, canceled]).toEqual([1, 1]);
     });
 
     describe('handshakeTimeoutMs', () => {
@@ -426,11 +442,15 @@ describe('RouterSession', () => {
 
   describe('slow consumers (maxOutboundQueue)', () => {
     /** A transport whose socket buffer holds what it is sent while `stalled`, plus a 4-octet frame header each. */
-    function stalling(): { transport: (t: Transport) => Transport; stall(): void } {
+    function stalling(): { transport: (t: Transport) => Transport; stall(): void; drain(): void } {
       let stalled = false;
       let buffered = 0;
       return {
         stall: () => (stalled = true),
+        drain: () => {
+          stalled = false;
+          buffered = 0;
+        },
         transport: (t) => {
           const wrapped = wrapTransport(t, {
             outgoing: {
@@ -455,13 +475,19 @@ describe('RouterSession', () => {
       const welcome = await subscriber.join();
       subscriber.send(32, 1, {}, 'com.example.topic');
       await subscriber.next(33);
-      slow.stall();
       const publisher = new RawPeer(router);
       await publisher.join();
+      slow.stall();
       publisher.send(16, 1, {}, 'com.example.topic', [1]);
-      // The frames it read before it stalled are not held against it.
       expect(subscriber.closed).withContext('one message queued is within the limit').toBeFalse();
+      // It catches up (an EVENT goes out with nothing buffered), and stalls again: what it
+      // read before is not held against it, though the buffer counts frame headers too.
+      slow.drain();
       publisher.send(16, 2, {}, 'com.example.topic', [2]);
+      slow.stall();
+      publisher.send(16, 3, {}, 'com.example.topic', [3]);
+      expect(subscriber.closed).withContext('one message queued again').toBeFalse();
+      publisher.send(16, 4, {}, 'com.example.topic', [4]);
       expect(subscriber.closed).toBeTrue();
       expect(subscriber.failure).toEqual(new TransportError('closed', 'peer closed the connection: loopback:a is not reading: 2 messages queued, over the limit of 1'));
       expect(logger.named('slow_consumer')).toEqual([
@@ -472,6 +498,20 @@ describe('RouterSession', () => {
         },
       ]);
       expect(router.stats!.slowConsumerDisconnects).toBe(1);
+    });
+
+    it('does not call a session that ended while it was written to (its peer answered at once) a slow consumer', async () => {
+      routerWith({ maxOutboundQueue: 0 });
+      const slow = stalling();
+      const peer = new RawPeer(router, 'wamp.2.json', { transport: slow.transport });
+      await peer.join();
+      slow.stall();
+      // The peer answers the GOODBYE while the router is still writing it.
+      await router.close();
+      expect(peer.received).toEqual([[6, { message: 'the router is shutting down' }, 'wamp.close.system_shutdown']]);
+      expect(peer.failure).toBeUndefined();
+      expect(logger.named('slow_consumer')).toEqual([]);
+      expect(router.stats!.slowConsumerDisconnects).toBe(0);
     });
 
     it('logs a slow consumer that has not joined without realm or authid', async () => {
