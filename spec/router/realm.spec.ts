@@ -9,6 +9,8 @@ const ABORT = 3;
 const GOODBYE = 6;
 const SUBSCRIBE = 32;
 const SUBSCRIBED = 33;
+const UNSUBSCRIBE = 34;
+const UNSUBSCRIBED = 35;
 const EVENT = 36;
 
 /** Subscribes and resolves with the subscription id. */
@@ -51,6 +53,17 @@ describe('Realm', () => {
       const sub = await subscribe(peer, 1, 'com.router.rates');
       router.realm('realm1')!.publishFromRouter('com.router.rates', [42]);
       expect(await peer.next(EVENT)).toEqual([EVENT, sub, jasmine.any(Number), {}, [42]]);
+    });
+
+    it('draws subscription ids at random: a topic subscribed again after its subscription was deleted gets a new one', async () => {
+      // Only the nodes of a cluster derive the id from the pattern (so that they agree on it).
+      const router = standalone();
+      const peer = new RawPeer(router);
+      await peer.join();
+      const before = await subscribe(peer, 1, 'com.again');
+      peer.send(UNSUBSCRIBE, 2, before);
+      await peer.next(UNSUBSCRIBED);
+      expect(await subscribe(peer, 3, 'com.again')).not.toBe(before);
     });
 
     it('lets nothing through its pipeline once closed', async () => {
