@@ -1,6 +1,21 @@
+import { Subscription } from 'rxjs';
+import { randomId } from '../../src/protocol/ids.js';
+import type { ClusterHost } from '../../src/router/cluster.js';
+import { LimitErrors } from '../../src/router/limits.js';
 import { Router } from '../../src/router/router.js';
+import { RealmStats, RouterStats } from '../../src/router/router-stats.js';
 import { loopbackPair } from '../../src/transport/loopback.js';
+import { TransportError } from '../../src/transport/transport.js';
+import { MemoryCluster } from '../support/memory-cluster.js';
+import type { MemoryNode } from '../support/memory-cluster.js';
 import { RawPeer } from '../support/raw-peer.js';
+import { RecordingLogger } from '../support/recording-logger.js';
+
+// Message codes of the WAMP messages these specs exchange.
+const ABORT = 3;
+const GOODBYE = 6;
+const REGISTER = 64;
+const REGISTERED = 65;
 
 describe('Router', () => {
   let router: Router;
@@ -108,8 +123,7 @@ describe('Router', () => {
       await Promise.all(peers.map((p) => p.join()));
       const closing = router.close();
       for (const peer of peers) {
-        const goodbye = await peer.next(6);
-        expect(goodbye[2]).toBe('wamp.close.system_shutdown');
+        expect(await peer.next(GOODBYE)).toEqual([GOODBYE, { message: 'the router is shutting down' }, 'wamp.close.system_shutdown']);
       }
       await closing;
       for (const peer of peers) await peer.whenClosed();
@@ -120,8 +134,168 @@ describe('Router', () => {
       const [routerEnd, peerEnd] = loopbackPair('wamp.2.ubjson');
       let failure: unknown;
       peerEnd.incoming$.subscribe({ error: (e: unknown) => (failure = e) });
-      router.attach(routerEnd);
-      expect(String(failure)).toContain('unsupported WAMP serialization');
+      expect(router.attach(routerEnd)).toBe(Subscription.EMPTY);
+      // The loopback hands the router's error to the peer as its cause.
+      const cause = (failure as Error).cause as TransportError;
+      expect(cause).toBeInstanceOf(TransportError);
+      expect([cause.code, cause.message]).toEqual(['protocol', "unsupported WAMP serialization 'wamp.2.ubjson'"]);
+      expect(router.sessionCount).toBe(0);
+    });
+
+    it('logs each connection it takes, with its session, peer and serialization', async () => {
+      const logger = new RecordingLogger();
+      const logged = new Router({ realms: [{ name: 'realm1' }], logger });
+      const welcome = await new RawPeer(logged).join();
+      expect(logger.named('connection_opened')).toEqual([{ level: 'debug', event: 'connection_opened', fields: { session: RawPeer.sessionOf(welcome), peer: 'loopback:a', protocol: 'wamp.2.json' } }]);
+      await logged.close();
+    });
+
+    it('ends the session, as detached, when the Subscription attach() returned is unsubscribed', async () => {
+      const logger = new RecordingLogger();
+      const logged = new Router({ realms: [{ name: 'realm1' }], logger });
+      const [routerEnd, peerEnd] = loopbackPair();
+      let closed = false;
+      peerEnd.incoming$.subscribe({ complete: () => (closed = true) });
+      const attached = logged.attach(routerEnd);
+      expect(logged.sessionCount).toBe(1);
+      // Loopback delivery is synchronous: the transport is closed by the time unsubscribe() returns.
+      attached.unsubscribe();
+      expect(closed).toBeTrue();
+      expect(logged.sessionCount).toBe(0);
+      expect(logger.named('connection_closed').map((l) => l.fields['reason'])).toEqual(['detached']);
+      await logged.close();
+    });
+
+    it('draws another session id when the one drawn is taken', async () => {
+      // randomId() reads words that crypto.getRandomValues refills 512 ids at a time: a refill
+      // that yields one id twice in a row gives the second session a taken id at first.
+      const spy = spyOn(globalThis.crypto, 'getRandomValues').and.callFake(<T extends ArrayBufferView | null>(array: T): T => {
+        const words = array as unknown as Uint32Array;
+        words.forEach((_, i) => (words[i] = i % 2 === 0 ? 0 : i));
+        words[5] = words[3]!;
+        return array;
+      });
+      try {
+        // Draw until the pool refills: the refilling draw takes the first id, the sessions the next.
+        while (spy.calls.count() === 0) randomId();
+        const peers = [new RawPeer(router), new RawPeer(router)];
+        expect(router.sessionCount).toBe(2);
+        const ids = (await Promise.all(peers.map((p) => p.join()))).map(RawPeer.sessionOf);
+        expect(ids).toEqual([4, 8]);
+      } finally {
+        // Leave a pool of real random words for the specs after this one.
+        spy.and.callThrough();
+        const refills = spy.calls.count();
+        while (spy.calls.count() === refills) randomId();
+      }
+    });
+  });
+
+  describe('configuration', () => {
+    it('keeps counters for the router and each realm unless stats is false', async () => {
+      expect(router.stats).toBeInstanceOf(RouterStats);
+      await new RawPeer(router).join();
+      expect(router.realm('realm1')!.stats).toBeInstanceOf(RealmStats);
+      const quiet = new Router({ realms: [{ name: 'realm1' }], stats: false });
+      expect(quiet.stats).toBeUndefined();
+      await new RawPeer(quiet).join();
+      expect(quiet.realm('realm1')).toBeDefined();
+      expect(quiet.realm('realm1')!.stats).toBeUndefined();
+      await quiet.close();
+    });
+
+    it('names the configured realms in configuration order', async () => {
+      const several = new Router({ realms: [{ name: 'com.b' }, { name: 'com.a' }] });
+      expect(several.configuredRealms()).toEqual(['com.b', 'com.a']);
+      await several.close();
+    });
+  });
+
+  describe('maxSessions', () => {
+    it('refuses a connection beyond maxSessions with an ABORT naming the limit, and counts and logs the hit', async () => {
+      const logger = new RecordingLogger();
+      const limited = new Router({ realms: [{ name: 'realm1' }], logger, limits: { maxSessions: 1 } });
+      await new RawPeer(limited).join();
+      const refused = new RawPeer(limited);
+      expect(await refused.next(ABORT)).toEqual([ABORT, { message: 'the router serves at most 1 sessions (limit max_sessions)' }, LimitErrors.maxSessions]);
+      expect(limited.stats!.limitHits.get(LimitErrors.maxSessions)).toBe(1);
+      expect(logger.named('limit_exceeded')).toEqual([{ level: 'warn', event: 'limit_exceeded', fields: { limit: LimitErrors.maxSessions, peer: 'loopback:a', max: 1 } }]);
+      await limited.close();
+    });
+
+    it('refuses every connection once closed as a shutdown, not as a limit hit', async () => {
+      const logger = new RecordingLogger();
+      const limited = new Router({ realms: [{ name: 'realm1' }], logger, limits: { maxSessions: 1 } });
+      await limited.close();
+      expect(limited.closed).toBeTrue();
+      // The ABORT goes out during attach(): loopback delivery is synchronous.
+      const late = new RawPeer(limited);
+      expect(late.received).toEqual([[ABORT, { message: 'the router is shutting down' }, 'wamp.close.system_shutdown']]);
+      expect(late.closed).toBeTrue();
+      expect(limited.stats!.limitHits.size).toBe(0);
+      expect(logger.named('limit_exceeded')).toEqual([]);
+    });
+  });
+
+  describe('close()', () => {
+    it('closes once: a second call does not close the cluster link again', async () => {
+      const cluster = new MemoryCluster();
+      const node = await nodeWithHost(cluster, 'a');
+      const closeLink = spyOn(node.link, 'close').and.callThrough();
+      await node.router.close();
+      await node.router.close();
+      expect(closeLink).toHaveBeenCalledTimes(1);
+      expect(node.router.closed).toBeTrue();
+    });
+  });
+
+  describe('as a node of a cluster', () => {
+    it('hands cluster input to configured realms, creating them, and says false for a realm it does not have', async () => {
+      const { router: node, host } = await nodeWithHost(new MemoryCluster(), 'a');
+      expect(node.realm('realm1')).toBeUndefined();
+      expect(host.input('realm1', { type: 'link-down' })).toBeTrue();
+      expect(node.realm('realm1')).toBeDefined();
+      expect(host.input('nowhere', { type: 'link-down' })).toBeFalse();
+      expect(node.realm('nowhere')).toBeUndefined();
+      await node.close();
+    });
+
+    it('creates no realm for cluster input once closed', async () => {
+      const { router: node, host } = await nodeWithHost(new MemoryCluster(), 'a');
+      await node.close();
+      expect(host.input('realm1', { type: 'link-down' })).toBeFalse();
+      expect(node.realm('realm1')).toBeUndefined();
+    });
+
+    it('tells the cluster only of the registrations of its own callees', async () => {
+      const cluster = new MemoryCluster();
+      const a = await nodeWithHost(cluster, 'a');
+      const b = await nodeWithHost(cluster, 'b');
+      const local = new RawPeer(a.router);
+      const localId = RawPeer.sessionOf(await local.join());
+      const remote = new RawPeer(b.router);
+      await remote.join();
+      remote.send(REGISTER, 1, {}, 'com.remote');
+      await remote.next(REGISTERED);
+      local.send(REGISTER, 1, {}, 'com.local');
+      await local.next(REGISTERED);
+      // a mirrors b's registration, with b's callee in it, once the cluster is through.
+      await a.link.sync();
+      const procedures = [...a.router.realm('realm1')!.registrations.all()].map((r) => r.procedure).sort();
+      expect(procedures).toEqual(['com.local', 'com.remote']);
+      expect([...a.host.localRegistrations()].map((r) => [r.procedure, r.session.id])).toEqual([['com.local', localId]]);
+      await Promise.all([a.router.close(), b.router.close()]);
     });
   });
 });
+
+/** A router that is node `name` of `cluster`, with the ClusterHost it handed its link (what the link calls into). */
+async function nodeWithHost(cluster: MemoryCluster, name: string): Promise<{ router: Router; link: MemoryNode; host: ClusterHost }> {
+  const link = cluster.node(name);
+  let host: ClusterHost | undefined;
+  const start = link.start.bind(link);
+  spyOn(link, 'start').and.callFake((given: ClusterHost) => start((host = given)));
+  const router = new Router({ realms: [{ name: 'realm1' }], cluster: link });
+  await router.ready;
+  return { router, link, host: host! };
+}
