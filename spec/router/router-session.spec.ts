@@ -634,6 +634,30 @@ describe('RouterSession', () => {
       const stranger = new RawPeer(router);
       stranger.cut();
       expect(logger.named('connection_closed')).toEqual([{ level: 'debug', event: 'connection_closed', fields: { session: jasmine.any(Number), peer: PEER, reason: 'transport.closed' } }]);
+      // One the router said GOODBYE to had joined too (it left its realm before it ended).
+      const told = new RawPeer(router);
+      sessionOf(await told.join()).goodbye('wamp.close.killed');
+      await told.whenClosed();
+      expect(logger.named('session_left').map((l) => l.fields['reason'])).toEqual(['wamp.close.goodbye_and_out', 'wamp.close.killed']);
+      expect(logger.named('connection_closed').length).toBe(1);
+    });
+
+    it('keeps a GOODBYE timer only while the peer has not answered yet', async () => {
+      routerWith({ goodbyeTimeoutMs: 4321 });
+      const timers = spyOn(globalThis, 'setTimeout').and.callThrough();
+      const goodbyeTimers = (): number => timers.calls.allArgs().filter((args) => args[1] === 4321).length;
+      // This peer answers the GOODBYE while the router is still writing it.
+      const prompt = new RawPeer(router);
+      const promptSession = sessionOf(await prompt.join());
+      promptSession.goodbye('wamp.close.killed');
+      expect(promptSession.state).toBe('closed');
+      expect(goodbyeTimers()).toBe(0);
+      const slow = new RawPeer(router);
+      slow.autoAnswerGoodbye = false;
+      sessionOf(await slow.join()).goodbye('wamp.close.killed');
+      expect(goodbyeTimers()).toBe(1);
+      slow.send(6, {}, 'wamp.close.goodbye_and_out');
+      expect(slow.closed).toBeTrue();
     });
   });
 

@@ -226,8 +226,9 @@ export class RouterSession implements RealmSession {
     this.#state = 'closing';
     this.#leaveRealm(reason);
     this.send(createMessage('GOODBYE', { Details: message === undefined ? {} : { message }, Reason: reason }));
-    // The peer should answer; a peer that does not still loses its transport.
-    this.#goodbyeTimer = setTimeout(() => this.end(reason), this.#host.goodbyeTimeoutMs);
+    // The peer should answer; a peer that does not still loses its transport. A peer on a
+    // synchronous transport may have answered already, and then no timer is left behind.
+    if (this.#state === 'closing') this.#goodbyeTimer = setTimeout(() => this.end(reason), this.#host.goodbyeTimeoutMs);
   }
 
   answerGoodbye(): void {
@@ -237,7 +238,8 @@ export class RouterSession implements RealmSession {
 
   end(reason: string, failure?: TransportError): void {
     if (this.#state === 'closed') return;
-    const established = this.#realm !== undefined;
+    // A session the router said GOODBYE to has left its realm already, but it had joined.
+    const hadJoined = this.#realm !== undefined || this.#state === 'closing';
     this.#state = 'closed';
     clearTimeout(this.#goodbyeTimer);
     clearTimeout(this.#handshakeTimer);
@@ -249,7 +251,7 @@ export class RouterSession implements RealmSession {
     else this.transport.outgoing.error(failure);
     this.#incoming?.unsubscribe();
     this.#host.closed(this);
-    if (!established) this.#host.logger.log('debug', 'connection_closed', { session: this.id, peer: this.transport.peer, reason });
+    if (!hadJoined) this.#host.logger.log('debug', 'connection_closed', { session: this.id, peer: this.transport.peer, reason });
     this.#resolveEnded?.();
   }
 
