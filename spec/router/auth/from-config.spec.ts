@@ -10,7 +10,7 @@ import type { RealmAuthConfig } from '../../../src/router/auth/config.js';
 import { authenticatorFromConfig } from '../../../src/router/auth/from-config.js';
 import { runAuthenticator, verifyChallenge } from '../../../src/router/auth/resolve-outcome.js';
 import { CRYPTOSIGN_VECTORS, SPEC_EXAMPLE_PUBKEY, WAMPCRA_VECTORS } from '../../auth/vectors.js';
-import { handshake, helloRequest } from './handshake.js';
+import { handshake, helloRequest, refused, tlsChannel } from './handshake.js';
 
 const ALICE_KEY = CRYPTOSIGN_VECTORS[0]!.privateKey;
 const BOB_KEY = CRYPTOSIGN_VECTORS[1]!.privateKey;
@@ -217,6 +217,20 @@ describe('authenticatorFromConfig', () => {
   });
 
   describe('with only some methods', () => {
+    it('names the offered and the allowed methods when none matches', async () => {
+      const auth = authenticatorFromConfig({ anonymous: {}, ticket: { principals: {} }, tls: { principals: {} } });
+      expect(await firstValueFrom(runAuthenticator(auth, helloRequest({ authmethods: ['wampcra', 'scram'] })))).toEqual(
+        refused('wamp.error.no_matching_auth_method', 'cannot authenticate using any of the offered authmethods [wampcra, scram]; realm allows [anonymous, ticket, tls]'),
+      );
+    });
+
+    it('tls: lets the tls method decide on the client certificate', async () => {
+      const auth = authenticatorFromConfig({ tls: { principals: { alice: { authrole: 'backend' } } } });
+      const certificate = { subject: { CN: 'alice' }, fingerprint256: '00', authorized: true };
+      const outcome = await firstValueFrom(runAuthenticator(auth, helloRequest({ authmethods: ['tls'], tls: tlsChannel(certificate) })));
+      expectIdentity(outcome, 'alice', 'backend', 'tls');
+    });
+
     it('refuses anonymous when the realm lists only ticket', async () => {
       const auth = authenticatorFromConfig({ ticket: { principals: { joe: { ticket: 't', authrole: 'r' } } } });
       expectRefusal((await handshake(auth, [anonymousAuth()])).final, 'wamp.error.no_matching_auth_method');

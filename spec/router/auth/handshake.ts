@@ -1,8 +1,9 @@
 import { firstValueFrom } from 'rxjs';
 import type { ClientAuthMethod } from '../../../src/client/auth/auth-method.js';
-import type { Authenticator, AuthOutcome, AuthRequest } from '../../../src/router/auth/authenticator.js';
+import type { Authenticator, AuthOutcome, AuthRefusal, AuthRequest } from '../../../src/router/auth/authenticator.js';
 import { isChallenge } from '../../../src/router/auth/authenticator.js';
 import { runAuthenticator, verifyChallenge } from '../../../src/router/auth/resolve-outcome.js';
+import type { ChannelBindingType, PeerCertificate, TlsChannel } from '../../../src/transport/tls-channel.js';
 
 /** A HELLO as the router sees it, with defaults for what a test does not care about. */
 export function helloRequest(fields: Partial<AuthRequest> = {}): AuthRequest {
@@ -15,6 +16,16 @@ export function helloRequest(fields: Partial<AuthRequest> = {}): AuthRequest {
     peer: 'test',
     ...fields,
   };
+}
+
+/** A refusal as the router sends it in ABORT, written out (not built by the code under test). */
+export function refused(reason: string, message: string): AuthRefusal {
+  return { refused: true, reason, message };
+}
+
+/** A TLS channel as a transport would report it (a data object): a peer certificate and fixed channel ids. */
+export function tlsChannel(certificate?: PeerCertificate, ids: Partial<Record<ChannelBindingType, Uint8Array>> = {}): TlsChannel {
+  return { protocol: 'TLSv1.3', channelId: (type) => ids[type], peerCertificate: certificate };
 }
 
 /** Everything the router sent during one handshake, to check no secret leaked. */

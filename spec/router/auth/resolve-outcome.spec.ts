@@ -2,7 +2,7 @@ import { firstValueFrom, NEVER, Observable, of, throwError, toArray } from 'rxjs
 import { WampError } from '../../../src/protocol/errors.js';
 import type { AuthChallenge, AuthIdentity, AuthOutcome } from '../../../src/router/auth/authenticator.js';
 import { resolveAuthOutcome, runAuthenticator, verifyChallenge } from '../../../src/router/auth/resolve-outcome.js';
-import { helloRequest } from './handshake.js';
+import { helloRequest, refused } from './handshake.js';
 
 const alice: AuthIdentity = { authid: 'alice', authrole: 'user', authmethod: 'ticket', authprovider: 'ldap' };
 
@@ -26,11 +26,11 @@ describe('resolveAuthOutcome', () => {
   });
 
   it('turns errors, rejections, throws and empty streams into refusals', async () => {
-    const failed = jasmine.objectContaining({ refused: true, reason: 'wamp.error.authentication_failed' });
+    const failed = refused('wamp.error.authentication_failed', 'authentication failed');
     expect(await all(Promise.reject(new Error('db password is hunter2')))).toEqual([failed]);
     expect(await all(throwError(() => new Error('boom')))).toEqual([failed]);
     expect(await all(() => { throw new Error('sync'); })).toEqual([failed]);
-    expect(await all(new Observable<AuthOutcome>((s) => s.complete()))).toEqual([failed]);
+    expect(await all(new Observable<AuthOutcome>((s) => s.complete()))).toEqual([refused('wamp.error.authentication_failed', 'authenticator gave no answer')]);
     const hidden = (await all(Promise.reject(new Error('db password is hunter2'))))[0] as { message: string };
     expect(hidden.message).not.toContain('hunter2');
   });
@@ -40,11 +40,35 @@ describe('resolveAuthOutcome', () => {
     expect(outcome).toEqual({ refused: true, reason: 'com.example.banned', message: 'com.example.banned: go away' });
   });
 
-  it('refuses malformed outcomes from a user authenticator', async () => {
-    for (const bad of [null, undefined, 42, 'yes', {}, { authid: 'a' }, { refused: true }, { verify: () => alice }, { ...alice, authextra: [] }]) {
-      const [outcome] = await all(bad as unknown as AuthOutcome);
-      expect(outcome).withContext(JSON.stringify(bad)).toEqual(jasmine.objectContaining({ refused: true }));
+  it('refuses malformed outcomes from a user authenticator, saying what was wrong', async () => {
+    const { authid, authrole, authmethod, authprovider } = alice;
+    const verify = () => alice;
+    const cases: [unknown, string][] = [
+      [null, 'authenticator returned no outcome'],
+      [undefined, 'authenticator returned no outcome'],
+      [42, 'authenticator returned no outcome'],
+      ['yes', 'authenticator returned no outcome'],
+      [{ refused: true }, 'authenticator refused without a reason'],
+      [{ refused: true, reason: 7 }, 'authenticator refused without a reason'],
+      [{ verify }, 'authenticator returned a malformed challenge'],
+      [{ verify, method: 'ticket' }, 'authenticator returned a malformed challenge'],
+      [{ verify, extra: {} }, 'authenticator returned a malformed challenge'],
+      [{}, 'authenticator returned a malformed identity'],
+      [{ authrole, authmethod, authprovider }, 'authenticator returned a malformed identity'],
+      [{ authid, authmethod, authprovider }, 'authenticator returned a malformed identity'],
+      [{ authid, authrole, authprovider }, 'authenticator returned a malformed identity'],
+      [{ authid, authrole, authmethod }, 'authenticator returned a malformed identity'],
+      [{ ...alice, authextra: [] }, 'authenticator returned a malformed identity'],
+    ];
+    for (const [bad, message] of cases) {
+      const outcomes = await all(bad as AuthOutcome);
+      expect(outcomes).withContext(JSON.stringify(bad)).toEqual([refused('wamp.error.authentication_failed', message)]);
     }
+    // The well-formed ones pass as they are.
+    const challenge: AuthChallenge = { method: 'ticket', extra: {}, verify: () => Promise.resolve(alice) };
+    expect(await all(challenge)).toEqual([challenge]);
+    expect(await all({ refused: true, reason: 'com.example.no', message: 'no' })).toEqual([refused('com.example.no', 'no')]);
+    expect(await all({ ...alice, authextra: { x: 1 } })).toEqual([{ ...alice, authextra: { x: 1 } }]);
   });
 
   it('unsubscribing before an answer leaves nothing running', () => {
@@ -80,8 +104,10 @@ describe('verifyChallenge', () => {
 
   it('refuses a second challenge round and a failing verify', async () => {
     const again = challenge(() => Promise.resolve(challenge(() => Promise.resolve(alice)) as unknown as AuthIdentity));
-    expect(await firstValueFrom(verifyChallenge(again, 's', {}))).toEqual(jasmine.objectContaining({ refused: true }));
+    expect(await firstValueFrom(verifyChallenge(again, 's', {}))).toEqual(
+      refused('wamp.error.authentication_failed', 'authentication needs more than one round'),
+    );
     const failing = challenge(() => Promise.reject(new Error('x')));
-    expect(await firstValueFrom(verifyChallenge(failing, 's', {}))).toEqual(jasmine.objectContaining({ refused: true }));
+    expect(await firstValueFrom(verifyChallenge(failing, 's', {}))).toEqual(refused('wamp.error.authentication_failed', 'authentication failed'));
   });
 });
