@@ -1,5 +1,4 @@
 import { Subscription } from 'rxjs';
-import { randomId } from '../../src/protocol/ids.js';
 import type { ClusterHost } from '../../src/router/cluster.js';
 import { LimitErrors } from '../../src/router/limits.js';
 import { Router } from '../../src/router/router.js';
@@ -10,6 +9,7 @@ import { MemoryCluster } from '../support/memory-cluster.js';
 import type { MemoryNode } from '../support/memory-cluster.js';
 import { RawPeer } from '../support/raw-peer.js';
 import { RecordingLogger } from '../support/recording-logger.js';
+import { drawNext } from '../support/random-words.js';
 
 // Message codes of the WAMP messages these specs exchange.
 const ABORT = 3;
@@ -167,27 +167,12 @@ describe('Router', () => {
     });
 
     it('draws another session id when the one drawn is taken', async () => {
-      // randomId() reads words that crypto.getRandomValues refills 512 ids at a time: a refill
-      // that yields one id twice in a row gives the second session a taken id at first.
-      const spy = spyOn(globalThis.crypto, 'getRandomValues').and.callFake(<T extends ArrayBufferView | null>(array: T): T => {
-        const words = array as unknown as Uint32Array;
-        words.forEach((_, i) => (words[i] = i % 2 === 0 ? 0 : i));
-        words[5] = words[3]!;
-        return array;
-      });
-      try {
-        // Draw until the pool refills: the refilling draw takes the first id, the sessions the next.
-        while (spy.calls.count() === 0) randomId();
-        const peers = [new RawPeer(router), new RawPeer(router)];
-        expect(router.sessionCount).toBe(2);
-        const ids = (await Promise.all(peers.map((p) => p.join()))).map(RawPeer.sessionOf);
-        expect(ids).toEqual([4, 8]);
-      } finally {
-        // Leave a pool of real random words for the specs after this one.
-        spy.and.callThrough();
-        const refills = spy.calls.count();
-        while (spy.calls.count() === refills) randomId();
-      }
+      drawNext([4242, 4242]);
+      const peers = [new RawPeer(router), new RawPeer(router)];
+      expect(router.sessionCount).toBe(2);
+      const ids = (await Promise.all(peers.map((p) => p.join()))).map(RawPeer.sessionOf);
+      expect(ids[0]).toBe(4242);
+      expect(ids[1]).not.toBe(4242);
     });
   });
 

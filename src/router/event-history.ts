@@ -52,6 +52,14 @@ export class EventHistory {
     });
   }
 
+  /**
+   * How many events the history of exactly this (uri, match) holds in memory now: it trims in
+   * batches, so up to twice its limit (for operators and specs; `events()` shows `limit` of them).
+   */
+  held(uri: string, match: MatchPolicy): number | undefined {
+    return this.#buffers.get(uri, match)?.events.length;
+  }
+
   /** The latest `limit` events kept for exactly this (uri, match), oldest first; undefined when none is configured. */
   events(uri: string, match: MatchPolicy, limit?: number): StoredEvent[] | undefined {
     const buffer = this.#buffers.get(uri, match);
