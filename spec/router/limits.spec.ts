@@ -1,7 +1,9 @@
 import { Observable } from 'rxjs';
 import type { Observer, Subscriber } from 'rxjs';
 import type { RouterConfig } from '../../src/router/config.js';
-import { LimitErrors } from '../../src/router/limits.js';
+import { LimitErrors, frameOctets, hardeningLimits, nestedDeeperThan } from '../../src/router/limits.js';
+import { lazyDict, lazyList } from '../../src/protocol/lazy-arguments.js';
+import type { EncodedSpan } from '../../src/protocol/lazy-arguments.js';
 import type { AllRouterLimits } from '../../src/router/limits.js';
 import { jsonLogger } from '../../src/router/logger.js';
 import { Router } from '../../src/router/router.js';
@@ -410,6 +412,96 @@ describe('Router limits', () => {
       peer.send(6, {}, 'wamp.close.close_realm');
       await peer.whenClosed();
       expect(lines).toEqual([]);
+    });
+  });
+});
+
+describe('limits.ts', () => {
+  describe('hardeningLimits', () => {
+    it('fills in every default', () => {
+      expect(hardeningLimits()).toEqual({
+        maxMessageSize: 16 * 1024 * 1024,
+        maxOutboundQueue: 10_000,
+        maxSessions: 100_000,
+        maxSessionsPerRealm: 100_000,
+        handshakeTimeoutMs: 10_000,
+        goodbyeTimeoutMs: 2_000,
+        maxSubscriptionsPerSession: 1_000,
+        maxRegistrationsPerSession: 1_000,
+        maxPendingCallsPerSession: 1_000,
+        maxPayloadDepth: 64,
+        idleTimeoutMs: 60_000,
+      });
+    });
+
+    it('keeps the limits given, zero included', () => {
+      const given = {
+        maxMessageSize: 1, maxOutboundQueue: 2, maxSessions: 3, maxSessionsPerRealm: 4, handshakeTimeoutMs: 5, goodbyeTimeoutMs: 6,
+        maxSubscriptionsPerSession: 7, maxRegistrationsPerSession: 8, maxPendingCallsPerSession: 9, maxPayloadDepth: 10, idleTimeoutMs: 0,
+      };
+      expect(hardeningLimits(given)).toEqual(given);
+    });
+  });
+
+  describe('nestedDeeperThan', () => {
+    it('counts each list and dictionary as one level, and is false exactly at the limit', () => {
+      expect(nestedDeeperThan([], 0)).toBeTrue();
+      expect(nestedDeeperThan({}, 0)).toBeTrue();
+      expect(nestedDeeperThan([], 1)).toBeFalse();
+      expect(nestedDeeperThan([1, [2, 'x']], 2)).toBeFalse();
+      expect(nestedDeeperThan([1, [2, ['x']]], 2)).toBeTrue();
+      expect(nestedDeeperThan({ a: 1, b: { c: {} } }, 3)).toBeFalse();
+      expect(nestedDeeperThan({ a: 1, b: { c: {} } }, 2)).toBeTrue();
+      expect(nestedDeeperThan([{ a: [{}] }], 4)).toBeFalse();
+      expect(nestedDeeperThan([{ a: [{}] }], 3)).toBeTrue();
+    });
+
+    it('finds the deep value wherever it is among shallow ones', () => {
+      expect(nestedDeeperThan([1, 2, 3, [[]]], 2)).toBeTrue();
+      expect(nestedDeeperThan({ a: 1, b: 2, c: [[]] }, 2)).toBeTrue();
+    });
+
+    it('takes scalars, null, strings and binary as leaves', () => {
+      expect(nestedDeeperThan('deep', 0)).toBeFalse();
+      expect(nestedDeeperThan(null, 0)).toBeFalse();
+      expect(nestedDeeperThan(7, 0)).toBeFalse();
+      expect(nestedDeeperThan(new Uint8Array([1, 2]), 0)).toBeFalse();
+      expect(nestedDeeperThan([null, 'x', new Uint8Array(3), 1.5, true], 1)).toBeFalse();
+      expect(nestedDeeperThan({ a: null, b: new Uint8Array(1) }, 1)).toBeFalse();
+    });
+
+    it('trusts the depth the serializer measured for arguments still encoded, without decoding them', () => {
+      const span = (encoded: string, depth: number): EncodedSpan => ({
+        format: 'json', encoded, empty: false, depth, decode: () => fail('decoded') as never,
+      });
+      expect(nestedDeeperThan(lazyList(span('[[1]]', 2)), 2)).toBeFalse();
+      expect(nestedDeeperThan(lazyList(span('[[1]]', 2)), 1)).toBeTrue();
+      expect(nestedDeeperThan(lazyDict(span('{"a":{}}', 2)), 2)).toBeFalse();
+      expect(nestedDeeperThan(lazyDict(span('{"a":{}}', 2)), 1)).toBeTrue();
+    });
+  });
+
+  describe('frameOctets', () => {
+    it('measures a binary frame by its length, whatever the limit', () => {
+      expect(frameOctets(new Uint8Array(10), 0)).toBe(10);
+      expect(frameOctets(new Uint8Array(10), 1000)).toBe(10);
+    });
+
+    it('does not encode a string whose worst case (3 octets a UTF-16 unit) fits the limit', () => {
+      // Its length stands in: below the limit either way, which is all the caller asks.
+      expect(frameOctets('\u00e9\u4e2d', 6)).toBe(2);
+      expect(frameOctets('\u00e9\u4e2d', 5)).toBe(5);
+    });
+
+    it('counts the UTF-8 octets of a string that may exceed the limit', () => {
+      const cases = [
+        'abcd', '\u007f', '\u0080', '\u07ff', '\u0800', '\uffff', '\u{1f600}', '\ud800\udc00', '\udbff\udfff', 'x\u{10ffff}y',
+        // Lone surrogates: UTF-8 encoders write U+FFFD, 3 octets.
+        '\udc00', '\ud800', 'a\udbff', '\udfff\u0041', '\udfff\u00e9',
+        // Above the surrogates: a 3-octet unit, the next one counted on its own.
+        '\ue000\u0800',
+      ];
+      for (const text of cases) expect(frameOctets(text, 0)).withContext(JSON.stringify(text)).toBe(Buffer.byteLength(text, 'utf8'));
     });
   });
 });
