@@ -43,6 +43,28 @@ describe('OutboundBacklog', () => {
     expect(backlog.record(1, 10)).toBe(10);
   });
 
+  it('drops the offsets of sent frames once more than 1 024 of them are over half of what it holds', () => {
+    // A busy session that never drains completely must not hold one number per frame ever sent.
+    const backlog = new OutboundBacklog();
+    const held: number[] = [];
+    // One octet per frame, only the latest one buffered.
+    for (let i = 1; i <= 1026; i++) {
+      backlog.record(1, 1);
+      held.push(backlog.held);
+    }
+    expect(held.slice(0, 3)).toEqual([1, 2, 3]);
+    expect(held.slice(1023)).toEqual([1024, 1025, 1]);
+    expect(backlog.size).toBe(1);
+
+    // Exactly half sent is not over half: kept until the next frame tips it.
+    const even = new OutboundBacklog();
+    for (let i = 1; i <= 2049; i++) even.record(1, i);
+    expect(even.record(1, 1025)).toBe(1025);
+    expect(even.held).toBe(2050);
+    expect(even.record(1, 1025)).toBe(1025);
+    expect(even.held).toBe(1025);
+  });
+
   it('is empty after clear, and counts anew from the next frame', () => {
     const backlog = new OutboundBacklog();
     backlog.record(10, 10);

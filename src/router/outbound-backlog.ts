@@ -16,6 +16,14 @@ export class OutboundBacklog {
     return this.#ends.length - this.#head;
   }
 
+  /**
+   * Frame offsets held in memory: the queued messages, and sent ones not yet dropped. Sent
+   * ones are dropped in batches once more than 1 024 of them make up over half the list.
+   */
+  get held(): number {
+    return this.#ends.length;
+  }
+
   /** Records a frame of `octets` just written, with `buffered` octets now unsent; returns the messages queued. */
   record(octets: number, buffered: number): number {
     this.#written += octets;
