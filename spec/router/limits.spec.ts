@@ -157,8 +157,8 @@ describe('Router limits', () => {
       peer.send(64, 1, {}, 'com.a');
       await peer.next(65);
       peer.send(64, 2, {}, 'com.b');
-      const error = await peer.next(8);
-      expect(error.slice(0, 5)).toEqual([8, 64, 2, jasmine.anything(), LimitErrors.maxRegistrationsPerSession]);
+      const text = 'this session already holds 1 registrations, the limit';
+      expect(await peer.next(8)).toEqual([8, 64, 2, { message: text }, LimitErrors.maxRegistrationsPerSession, [text]]);
       expect(router.realm('realm1')!.registrations.size).toBe(1);
     });
   });
@@ -345,26 +345,11 @@ describe('Router limits', () => {
       // The CALL fits; the INVOCATION, with the caller disclosed, does not.
       caller.send(48, 1, {}, 'com.example.p', ['z'.repeat(960)]);
       const error = await caller.next(8);
-      expect(error[4]).toBe('wamp.error.payload_size_exceeded');
+      expect(error.slice(4)).toEqual(['wamp.error.payload_size_exceeded', ['the invocation exceeds the largest message the callee accepts (1024 octets)']]);
       expect(callee.received.filter((m) => m[0] === 68)).toEqual([]);
       caller.send(48, 2, {}, 'com.example.p', ['small']);
       const invocation = await callee.next(68);
       expect(invocation[4]).toEqual(['small']);
-    });
-
-    it('fails the call with wamp.error.invalid_argument when the callee\'s serialization cannot carry it', async () => {
-      router = routerWith({});
-      const callee = new RawPeer(router, 'wamp.2.json');
-      await callee.join();
-      callee.send(64, 1, {}, 'com.example.p');
-      await callee.next(65);
-      const caller = new RawPeer(router, 'wamp.2.cbor');
-      await caller.join();
-      // A CBOR integer beyond 2^53 arrives as a BigInt, which JSON cannot carry.
-      caller.send(48, 1, {}, 'com.example.p', [2n ** 60n]);
-      const error = await caller.next(8);
-      expect(error[4]).toBe('wamp.error.invalid_argument');
-      expect(callee.received.filter((m) => m[0] === 68)).toEqual([]);
     });
   });
 
